@@ -1,0 +1,95 @@
+#pragma once
+#include <omp.h>
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string_view>
+
+#include "tapenet/core/backend.hpp"
+#include "tapenet/core/error.hpp"
+
+namespace tapenet {
+
+// The CPU backend: host memory aligned for AVX-512, kernels spread over cores with OpenMP, and
+// matrix products by Eigen, whose GEMM is blocked for the caches and vectorised.
+struct cpu {
+  static constexpr std::string_view name() { return "cpu"; }
+
+  // Below this many elements a kernel runs on one thread: waking the others costs more.
+  static constexpr std::int64_t parallel_grain = 32768;
+
+  template <class T>
+  static std::shared_ptr<T> allocate(std::int64_t count) {
+    constexpr std::size_t alignment = 64;  // one cache line, one AVX-512 register
+    std::size_t bytes = static_cast<std::size_t>(count) * sizeof(T);
+    bytes = (bytes + alignment - 1) / alignment * alignment;
+    void* memory = std::aligned_alloc(alignment, bytes == 0 ? alignment : bytes);
+    if (memory == nullptr) throw std::bad_alloc();
+    return std::shared_ptr<T>(static_cast<T*>(memory), [](T* p) { std::free(p); });
+  }
+
+  template <class T>
+  static void copy(T* out, const T* in, std::int64_t count) {
+    if (count > 0) std::memcpy(out, in, static_cast<std::size_t>(count) * sizeof(T));
+  }
+  template <class T>
+  static void upload(T* device_out, const T* host_in, std::int64_t count) {
+    copy(device_out, host_in, count);
+  }
+  template <class T>
+  static void download(T* host_out, const T* device_in, std::int64_t count) {
+    copy(host_out, device_in, count);
+  }
+
+  template <class Kernel>
+  static void for_each(std::int64_t count, Kernel kernel) {
+#pragma omp parallel for simd schedule(static) if (count >= parallel_grain)
+    for (std::int64_t i = 0; i < count; ++i) kernel(i);
+  }
+
+  template <class T>
+  static T sum(const T* data, std::int64_t count) {
+    T total = 0;
+#pragma omp parallel for reduction(+ : total) schedule(static) if (count >= parallel_grain)
+    for (std::int64_t i = 0; i < count; ++i) total += data[i];
+    return total;
+  }
+
+  template <class T>
+  static void gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n,
+                   std::int64_t k, T alpha, const T* a, const T* b, T beta, T* c) {
+    using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    Eigen::Map<const Matrix> A(a, transpose_a ? k : m, transpose_a ? m : k);
+    Eigen::Map<const Matrix> B(b, transpose_b ? n : k, transpose_b ? k : n);
+    Eigen::Map<Matrix> C(c, m, n);
+    auto multiply = [&](const auto& op_a, const auto& op_b) {
+      if (beta == T(0)) {
+        C.noalias() = alpha * (op_a * op_b);  // C may hold garbage: never read it
+      } else {
+        C *= beta;
+        C.noalias() += alpha * (op_a * op_b);
+      }
+    };
+    if (!transpose_a && !transpose_b) multiply(A, B);
+    else if (!transpose_a) multiply(A, B.transpose());
+    else if (!transpose_b) multiply(A.transpose(), B);
+    else multiply(A.transpose(), B.transpose());
+  }
+};
+
+// How many threads the CPU kernels and Eigen's GEMM use (like torch.set_num_threads).
+// The default is every core the machine has.
+inline void set_num_threads(int threads) {
+  if (threads < 1) fail("set_num_threads: got ", threads, ", expected at least 1");
+  omp_set_num_threads(threads);
+  Eigen::setNbThreads(threads);
+}
+inline int get_num_threads() { return omp_get_max_threads(); }
+
+static_assert(Backend<cpu>);
+
+}  // namespace tapenet

@@ -1,0 +1,90 @@
+#pragma once
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/reduce.h>
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "tapenet/core/backend.hpp"
+
+namespace tapenet {
+
+namespace detail {
+// C = alpha * op(A) * op(B) + beta * C, one output element per call. Strides let the same loop
+// read A or its transpose: element (i, p) of op(A) is a[i * a_row + p * a_col].
+template <class T>
+struct SimpleGemmKernel {
+  const T* a;
+  const T* b;
+  T* c;
+  std::int64_t n, k, a_row, a_col, b_row, b_col;
+  T alpha, beta;
+  TAPENET_HD void operator()(std::int64_t index) const {
+    std::int64_t i = index / n, j = index % n;
+    T total = 0;
+    for (std::int64_t p = 0; p < k; ++p) total += a[i * a_row + p * a_col] * b[p * b_row + j * b_col];
+    c[index] = beta == T(0) ? alpha * total : alpha * total + beta * c[index];
+  }
+};
+}  // namespace detail
+
+// A backend made of Thrust algorithms. System says where they run (thrust's OpenMP system on the
+// CPU, its CUDA system on a GPU) and how memory is allocated and copied there. The kernels
+// themselves are the same functors every backend runs, so testing this backend on the CPU tests
+// the code the GPU will run.
+template <class System>
+struct ThrustBackend {
+  static constexpr std::string_view name() { return System::name; }
+
+  template <class T>
+  static std::shared_ptr<T> allocate(std::int64_t count) {
+    return System::template allocate<T>(count);
+  }
+  template <class T>
+  static void upload(T* device_out, const T* host_in, std::int64_t count) {
+    if (count > 0) System::upload(device_out, host_in, count);
+  }
+  template <class T>
+  static void download(T* host_out, const T* device_in, std::int64_t count) {
+    if (count > 0) System::download(host_out, device_in, count);
+  }
+  template <class T>
+  static void copy(T* out, const T* in, std::int64_t count) {
+    if (count > 0) System::copy(out, in, count);
+  }
+
+  template <class Kernel>
+  static void for_each(std::int64_t count, Kernel kernel) {
+    if (count <= 0) return;
+    thrust::for_each(System::policy(), thrust::counting_iterator<std::int64_t>(0),
+                     thrust::counting_iterator<std::int64_t>(count), kernel);
+  }
+
+  template <class T>
+  static T sum(const T* data, std::int64_t count) {
+    if (count <= 0) return T(0);
+    return thrust::reduce(System::policy(), data, data + count, T(0));
+  }
+
+  // The simple kernel: correct everywhere; a System with a vendor GEMM (cuBLAS) can replace it.
+  template <class T>
+  static void gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n,
+                   std::int64_t k, T alpha, const T* a, const T* b, T beta, T* c) {
+    detail::SimpleGemmKernel<T> kernel{a,
+                                       b,
+                                       c,
+                                       n,
+                                       k,
+                                       transpose_a ? 1 : k,
+                                       transpose_a ? m : 1,
+                                       transpose_b ? 1 : n,
+                                       transpose_b ? k : 1,
+                                       alpha,
+                                       beta};
+    for_each(m * n, kernel);
+  }
+};
+
+}  // namespace tapenet
