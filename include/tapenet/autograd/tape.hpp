@@ -71,23 +71,23 @@ class Tape {
   // Render it with `dot -Tsvg graph.dot > graph.svg`.
   std::string to_dot() const {
     std::ostringstream dot;
-    std::map<const VarNode*, int> ids;
     dot << "digraph tape {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n";
-    auto var_id = [&](const std::shared_ptr<VarNode>& var) {
+    std::map<const VarNode*, int> ids;
+    auto declare = [&](const std::shared_ptr<VarNode>& var) {
       auto [it, added] = ids.emplace(var.get(), static_cast<int>(ids.size()));
-      if (added) {
-        dot << "  v" << it->second << " [shape=box, label=\""
-            << (var->name.empty() ? "" : var->name + "\\n") << var->shape_text() << "\""
-            << (var->is_leaf && var->requires_grad ? ", style=filled, fillcolor=lightblue" : "")
-            << "];\n";
-      }
-      return it->second;
+      if (!added) return;
+      dot << "  v" << it->second << " [shape=box, label=\""
+          << (var->name.empty() ? "" : var->name + "\\n") << var->shape_text() << "\""
+          << (var->is_leaf && var->requires_grad ? ", style=filled, fillcolor=lightblue" : "")
+          << "];\n";
     };
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       const Entry& entry = entries_[i];
+      for (const auto& input : entry.inputs) declare(input);
+      declare(entry.output);
       dot << "  op" << i << " [shape=ellipse, label=\"" << entry.op << "\"];\n";
-      for (const auto& input : entry.inputs) dot << "  v" << var_id(input) << " -> op" << i << ";\n";
-      dot << "  op" << i << " -> v" << var_id(entry.output) << ";\n";
+      for (const auto& input : entry.inputs) dot << "  v" << ids[input.get()] << " -> op" << i << ";\n";
+      dot << "  op" << i << " -> v" << ids[entry.output.get()] << ";\n";
     }
     dot << "}\n";
     return dot.str();

@@ -80,6 +80,8 @@ class Tensor {
   }
 
   bool defined() const { return storage_ != nullptr; }
+  // How many tensors share this one's memory (copies, reshapes, tensors kept by the tape).
+  long use_count() const { return storage_.use_count(); }
   const Shape& shape() const { return shape_; }
   int dim() const { return shape_.rank(); }
   std::int64_t size(int dim) const { return shape_[dim < 0 ? dim + shape_.rank() : dim]; }
@@ -124,16 +126,16 @@ class Tensor {
         known *= dims[d];
       }
     }
-    if (inferred >= 0 && known != 0 && numel() % known == 0) dims[inferred] = numel() / known;
-    Shape target(dims);
-    if (target.numel() != numel())
+    bool fits = inferred >= 0 ? known != 0 && numel() % known == 0 : known == numel();
+    if (!fits)
       fail("reshape: cannot view shape ", shape_, " (", numel(), " elements) as ",
            format_dims(dims));
+    if (inferred >= 0) dims[static_cast<std::size_t>(inferred)] = numel() / known;
+    Shape target(dims);
     Tensor view = *this;
     view.shape_ = std::move(target);
     return view;
   }
-  Tensor reshape(const Shape& shape) const { return reshape(shape.dims()); }
 
   Tensor clone() const {
     Tensor copy = empty(shape_);

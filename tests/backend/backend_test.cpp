@@ -1,0 +1,114 @@
+// The Thrust backend against the Eigen backend, kernel by kernel, on the same random inputs.
+#include "support/backends.hpp"
+
+using namespace tapenet;
+using tapenet::testing::require_close;
+
+namespace {
+template <class T = float>
+Tensor<cpu, T> random(Shape shape, std::uint64_t seed) {
+  Generator generator(seed);
+  return Tensor<cpu, T>::randn(std::move(shape), generator);
+}
+}  // namespace
+
+TEST_CASE("gemm agrees between backends for every transpose and beta", "[fast]") {
+  const std::int64_t m = 37, n = 29, k = 53;
+  for (bool ta : {false, true}) {
+    for (bool tb : {false, true}) {
+      for (float beta : {0.0f, 0.5f}) {
+        INFO("transpose_a=" << ta << " transpose_b=" << tb << " beta=" << beta);
+        auto a = random(ta ? Shape{k, m} : Shape{m, k}, 1);
+        auto b = random(tb ? Shape{n, k} : Shape{k, n}, 2);
+        auto c = random({m, n}, 3);
+        auto a2 = a.to<thrust_omp>(), b2 = b.to<thrust_omp>(), c2 = c.to<thrust_omp>();
+        cpu::gemm(ta, tb, m, n, k, 1.5f, a.data(), b.data(), beta, c.data());
+        thrust_omp::gemm(ta, tb, m, n, k, 1.5f, a2.data(), b2.data(), beta, c2.data());
+        require_close(c2, c, 1e-4, 1e-4);
+
+        // and both against a plain triple loop
+        auto av = a.to_vector(), bv = b.to_vector(), c0 = random({m, n}, 3).to_vector();
+        auto result = c.to_vector();
+        for (std::int64_t i = 0; i < m; ++i)
+          for (std::int64_t j = 0; j < n; ++j) {
+            double total = 0;
+            for (std::int64_t p = 0; p < k; ++p)
+              total += double(av[ta ? p * m + i : i * k + p]) * bv[tb ? j * k + p : p * n + j];
+            REQUIRE(result[i * n + j] == Approx(1.5 * total + beta * c0[i * n + j]).margin(1e-3));
+          }
+      }
+    }
+  }
+}
+
+TEST_CASE("gemm is parallel and correct on a large matrix", "[fast]") {
+  auto a = random({300, 200}, 4), b = random({200, 250}, 5);
+  auto expected = kernels::matmul(a, b);
+  auto actual = kernels::matmul(a.to<thrust_omp>(), b.to<thrust_omp>());
+  require_close(actual, expected, 1e-4, 1e-4);
+}
+
+TEST_CASE("sum agrees between backends, small and over the parallel grain", "[fast]") {
+  for (std::int64_t count : {0, 1, 7, 1000, 100003}) {
+    auto x = random<double>({count}, 6);
+    double expected = 0;
+    for (double v : x.to_vector()) expected += v;
+    CHECK(cpu::sum(x.data(), count) == Approx(expected).margin(1e-9));
+    CHECK(thrust_omp::sum(x.to<thrust_omp>().data(), count) == Approx(expected).margin(1e-9));
+  }
+}
+
+TEST_CASE("elementwise kernels with broadcasting agree between backends", "[fast]") {
+  std::vector<std::pair<Shape, Shape>> cases = {
+      {{4, 5}, {4, 5}}, {{4, 5}, {5}}, {{3, 1}, {1, 4}}, {{2, 3, 4, 4}, {3, 1, 1}}, {{}, {2, 2}}};
+  for (auto& [sa, sb] : cases) {
+    INFO(sa << " with " << sb);
+    auto a = random(sa, 7), b = random(sb, 8);
+    auto expected = kernels::zip(a, b, kernels::Mul{});
+    require_close(kernels::zip(a.to<thrust_omp>(), b.to<thrust_omp>(), kernels::Mul{}), expected);
+    // and by hand, through the broadcasting rule
+    auto out = expected.to_vector();
+    auto av = a.to_vector(), bv = b.to_vector();
+    Shape so = broadcast_shapes(sa, sb);
+    auto strides = so.strides();
+    for (std::int64_t i = 0; i < so.numel(); ++i) {
+      std::int64_t ia = 0, ib = 0;
+      for (int d = 0; d < so.rank(); ++d) {
+        std::int64_t c = i / strides[d] % so[d];
+        int da = d - (so.rank() - sa.rank()), db = d - (so.rank() - sb.rank());
+        if (da >= 0) ia = ia * sa[da] + (sa[da] == 1 ? 0 : c);
+        if (db >= 0) ib = ib * sb[db] + (sb[db] == 1 ? 0 : c);
+      }
+      REQUIRE(out[i] == av[ia] * bv[ib]);
+    }
+    require_close(kernels::sum_to(expected.to<thrust_omp>(), sb), kernels::sum_to(expected, sb));
+  }
+}
+
+TEST_CASE("sum_to reverses broadcasting", "[fast]") {
+  auto x = Tensor<cpu>::from({2, 3}, {1, 2, 3, 4, 5, 6});
+  CHECK(kernels::sum_to(x, {3}).to_vector() == std::vector<float>{5, 7, 9});
+  CHECK(kernels::sum_to(x, {2, 1}).to_vector() == std::vector<float>{6, 15});
+  CHECK(kernels::sum_to(x, {}).to_vector() == std::vector<float>{21});
+  CHECK(kernels::sum_to(x.to<thrust_omp>(), {1, 3}).to_vector() == std::vector<float>{5, 7, 9});
+  CHECK_THROWS_WITH(kernels::sum_to(x, {2}), Catch::Contains("[2]") && Catch::Contains("[2, 3]"));
+}
+
+TEST_CASE("log_softmax kernels agree between backends along any dimension", "[fast]") {
+  auto x = random({3, 4, 5}, 9);
+  for (int dim : {0, 1, 2}) {
+    auto y = kernels::log_softmax(x, dim);
+    require_close(kernels::log_softmax(x.to<thrust_omp>(), dim), y);
+    auto g = random({3, 4, 5}, 10);
+    require_close(kernels::log_softmax_backward(y.to<thrust_omp>(), g.to<thrust_omp>(), dim),
+                  kernels::log_softmax_backward(y, g, dim));
+  }
+}
+
+TEST_CASE("log_softmax stays finite for huge logits", "[fast]") {
+  auto x = Tensor<cpu>::from({1, 3}, {1000.0f, 0.0f, -1000.0f});
+  auto y = kernels::log_softmax(x, 1).to_vector();
+  CHECK(y[0] == Approx(0.0f));
+  CHECK(y[1] == Approx(-1000.0f));
+  CHECK(std::isfinite(y[2]));
+}

@@ -1,0 +1,22 @@
+# Installs tapenet from BUILD_DIR into a fresh prefix, then configures, builds and runs the consumer
+# project against it (MODE=installed), or against the source tree (MODE=subdirectory).
+set(work ${WORK_DIR}/${MODE})
+file(REMOVE_RECURSE ${work})
+
+function(run)
+  execute_process(COMMAND ${ARGV} RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "consumer test (${MODE}): `${ARGV}` failed with ${result}")
+  endif()
+endfunction()
+
+if(MODE STREQUAL "installed")
+  run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${work}/prefix)
+  set(how -DCMAKE_PREFIX_PATH=${work}/prefix)
+else()
+  set(how -DTAPENET_SOURCE_DIR=${SOURCE_DIR})
+endif()
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer/project -B ${work}/build -G Ninja ${how}
+    -DCMAKE_BUILD_TYPE=Release)
+run(${CMAKE_COMMAND} --build ${work}/build)
+run(${work}/build/app)

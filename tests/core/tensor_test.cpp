@@ -1,0 +1,101 @@
+#include "support/backends.hpp"
+
+using namespace tapenet;
+using tapenet::testing::require_close;
+
+TEMPLATE_TEST_CASE("Tensor factories fill every element", "[fast]", TAPENET_BACKENDS) {
+  using B = TestType;
+  CHECK(Tensor<B>::zeros({2, 3}).to_vector() == std::vector<float>(6, 0.0f));
+  CHECK(Tensor<B>::ones({4}).to_vector() == std::vector<float>(4, 1.0f));
+  CHECK(Tensor<B, double>::full({2, 2}, 2.5).to_vector() == std::vector<double>(4, 2.5));
+  auto t = Tensor<B>::from({2, 3}, {1, 2, 3, 4, 5, 6});
+  CHECK(t.shape() == Shape{2, 3});
+  CHECK(t.at({1, 0}) == 4.0f);
+  CHECK(t.at({0, 2}) == 3.0f);
+  t.set({1, 2}, -1.0f);
+  CHECK(t.to_vector() == std::vector<float>{1, 2, 3, 4, 5, -1});
+  CHECK(Tensor<B, std::int64_t>::from({3}, {7, -2, 9}).at({1}) == -2);
+}
+
+TEMPLATE_TEST_CASE("Tensor copies share memory, clones do not", "[fast]", TAPENET_BACKENDS) {
+  using B = TestType;
+  auto a = Tensor<B>::zeros({3});
+  auto shared = a;
+  auto cloned = a.clone();
+  a.set({0}, 5.0f);
+  CHECK(shared.at({0}) == 5.0f);
+  CHECK(cloned.at({0}) == 0.0f);
+  CHECK(a.use_count() == 2);
+}
+
+TEMPLATE_TEST_CASE("reshape views the same data, inferring one -1", "[fast]", TAPENET_BACKENDS) {
+  using B = TestType;
+  auto t = Tensor<B>::from({2, 3}, {1, 2, 3, 4, 5, 6});
+  auto r = t.reshape({3, -1});
+  CHECK(r.shape() == Shape{3, 2});
+  CHECK(r.at({2, 1}) == 6.0f);
+  CHECK_THROWS_WITH(t.reshape({4, -1}), Catch::Contains("[2, 3]") && Catch::Contains("[4, -1]"));
+  CHECK_THROWS_WITH(t.reshape({-1, -1}), Catch::Contains("only one size may be -1"));
+}
+
+TEMPLATE_TEST_CASE("bad element access and bad host data are clear errors", "[fast]",
+                   TAPENET_BACKENDS) {
+  using B = TestType;
+  auto t = Tensor<B>::zeros({2, 3});
+  CHECK_THROWS_WITH(t.at({2, 0}), Catch::Contains("index 2") && Catch::Contains("[2, 3]"));
+  CHECK_THROWS_WITH(t.at({0}), Catch::Contains("needs 2 indices"));
+  CHECK_THROWS_WITH(t.item(), Catch::Contains("6 elements"));
+  CHECK_THROWS_WITH(Tensor<B>::from({2, 2}, {1, 2, 3}), Catch::Contains("3 values"));
+  CHECK_THROWS_AS(t.at({0, -1}), Error);
+}
+
+TEMPLATE_TEST_CASE("randn and uniform give the same stream on every backend", "[fast]",
+                   TAPENET_BACKENDS) {
+  using B = TestType;
+  Generator on_backend(42), on_cpu(42);
+  auto a = Tensor<B>::randn({1000}, on_backend);
+  auto b = Tensor<cpu>::randn({1000}, on_cpu);
+  CHECK(a.to_vector() == b.to_vector());
+  auto u = Tensor<B, double>::uniform({1000}, -2.0, 3.0, on_backend);
+  auto v = Tensor<cpu, double>::uniform({1000}, -2.0, 3.0, on_cpu);
+  CHECK(u.to_vector() == v.to_vector());
+
+  Generator seed_43(43), seed_42(42);
+  CHECK(Tensor<B>::randn({8}, seed_43).to_vector() != Tensor<cpu>::randn({8}, seed_42).to_vector());
+}
+
+TEST_CASE("randn has the moments of N(0, 1) and uniform stays within its bounds", "[fast]") {
+  Generator generator(7);
+  auto values = Tensor<cpu, double>::randn({200000}, generator).to_vector();
+  double mean = 0, square = 0;
+  for (double v : values) mean += v, square += v * v;
+  mean /= values.size();
+  double variance = square / values.size() - mean * mean;
+  CHECK(std::abs(mean) < 0.01);
+  CHECK(std::abs(variance - 1.0) < 0.01);
+
+  auto u = Tensor<cpu>::uniform({100000}, 2.0f, 5.0f, generator).to_vector();
+  for (float v : u) REQUIRE((v >= 2.0f && v < 5.0f));
+  double u_mean = 0;
+  for (float v : u) u_mean += v;
+  CHECK(std::abs(u_mean / u.size() - 3.5) < 0.02);
+}
+
+TEMPLATE_TEST_CASE("to<Backend>() copies between backends", "[fast]", TAPENET_BACKENDS) {
+  auto source = Tensor<cpu>::randn({4, 5});
+  auto there = source.template to<TestType>();
+  auto back = there.template to<cpu>();
+  CHECK(back.to_vector() == source.to_vector());
+  there.set({0, 0}, 100.0f);
+  CHECK(source.at({0, 0}) != 100.0f);  // a copy, not a view
+}
+
+TEST_CASE("set_num_threads controls the CPU backend's threads", "[fast]") {
+  int before = get_num_threads();
+  set_num_threads(1);
+  CHECK(get_num_threads() == 1);
+  CHECK(Eigen::nbThreads() == 1);
+  set_num_threads(before);
+  CHECK(get_num_threads() == before);
+  CHECK_THROWS_WITH(set_num_threads(0), Catch::Contains("got 0"));
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, configures, builds and runs every test.
+#   tools/test.sh            the dev preset (Debug, -Werror) and the whole suite
+#   tools/test.sh asan       the AddressSanitizer + UBSan preset and the [fast] tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset=${1:-dev}
+
+tools/setup.sh
+# CUDA is optional: when the toolkit is installed, CMake finds nvcc and CI compiles the CUDA unit.
+[ -x /usr/local/cuda/bin/nvcc ] && export PATH="/usr/local/cuda/bin:$PATH"
+jobs=$(nproc)
+
+cmake --preset "$preset"
+cmake --build --preset "$preset" -j "$jobs"
+if [ "$preset" = asan ]; then
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
+  OMP_NUM_THREADS=2 build/asan/tests/tapenet_tests "[fast]"
+else
+  ctest --test-dir "build/$preset" -j "$jobs" --output-on-failure
+fi
