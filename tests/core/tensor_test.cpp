@@ -15,6 +15,7 @@ TEMPLATE_TEST_CASE("Tensor factories fill every element", "[fast]", TAPENET_BACK
   t.set({1, 2}, -1.0f);
   CHECK(t.to_vector() == std::vector<float>{1, 2, 3, 4, 5, -1});
   CHECK(Tensor<B, std::int64_t>::from({3}, {7, -2, 9}).at({1}) == -2);
+  CHECK(Tensor<B>::full({1, 1}, 4.0f).item() == 4.0f);
 }
 
 TEMPLATE_TEST_CASE("Tensor copies share memory, clones do not", "[fast]", TAPENET_BACKENDS) {

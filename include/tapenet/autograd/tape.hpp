@@ -56,7 +56,7 @@ class Tape {
     for (auto entry = entries_.rbegin(); entry != entries_.rend(); ++entry) {
       if (!entry->output->has_grad()) continue;  // does not lead to the loss
       entry->backward();
-      if (!entry->output->is_leaf) entry->output->release_grad();  // used up; free it now
+      entry->output->release_grad();  // an intermediate gradient, used up: free it now
     }
     clear();
   }

@@ -111,7 +111,9 @@ class Tensor {
   // The value of a one-element tensor, like tensor.item().
   T item() const {
     if (numel() != 1) fail("item(): tensor of shape ", shape_, " has ", numel(), " elements, not 1");
-    return at({});
+    T value;
+    B::download(&value, data(), 1);
+    return value;
   }
 
   // Same data seen with another shape (no copy). One size may be -1: it is inferred.
