@@ -1,11 +1,11 @@
 #pragma once
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
-#include <thrust/reduce.h>
 
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "tapenet/core/backend.hpp"
 
@@ -26,6 +26,20 @@ struct SimpleGemmKernel {
     T total = 0;
     for (std::int64_t p = 0; p < k; ++p) total += a[i * a_row + p * a_col] * b[p * b_row + j * b_col];
     c[index] = beta == T(0) ? alpha * total : alpha * total + beta * c[index];
+  }
+};
+
+// Sums one slice of the data; the slices' sums are then added on the host.
+template <class T>
+struct SliceSumKernel {
+  const T* data;
+  T* slice_sums;
+  std::int64_t count, slice;
+  TAPENET_HD void operator()(std::int64_t s) const {
+    std::int64_t end = (s + 1) * slice < count ? (s + 1) * slice : count;
+    T total = 0;
+    for (std::int64_t i = s * slice; i < end; ++i) total += data[i];
+    slice_sums[s] = total;
   }
 };
 }  // namespace detail
@@ -62,10 +76,19 @@ struct ThrustBackend {
                      thrust::counting_iterator<std::int64_t>(count), kernel);
   }
 
+  // Two passes: up to 1024 slices summed in parallel, then their sums added in order. The result
+  // does not depend on the thread count, and the code is the same for every System.
   template <class T>
   static T sum(const T* data, std::int64_t count) {
     if (count <= 0) return T(0);
-    return thrust::reduce(System::policy(), data, data + count, T(0));
+    std::int64_t slice = (count + 1023) / 1024, slices = (count + slice - 1) / slice;
+    auto slice_sums = allocate<T>(slices);
+    for_each(slices, detail::SliceSumKernel<T>{data, slice_sums.get(), count, slice});
+    std::vector<T> host(static_cast<std::size_t>(slices));
+    download(host.data(), slice_sums.get(), slices);
+    T total = 0;
+    for (T partial : host) total += partial;
+    return total;
   }
 
   // The simple kernel: correct everywhere; a System with a vendor GEMM (cuBLAS) can replace it.
