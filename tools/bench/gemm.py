@@ -11,8 +11,6 @@ import os
 import subprocess
 import time
 
-import torch
-
 SIZES = (1024, 2048)
 
 
@@ -27,6 +25,13 @@ def torch_gflops(n, rounds):
     return 2.0 * n ** 3 / best / 1e9
 
 
+def loaded_blas():
+    """Which BLAS library torch.mm really called: Debian's torch uses whatever libblas.so.3 is."""
+    with open("/proc/self/maps") as maps:
+        names = {line.split()[-1] for line in maps if "blas" in line.lower() or "mkl" in line.lower()}
+    return ", ".join(sorted(os.path.basename(n) for n in names)) or "built in"
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     default_binary = os.path.join(here, "..", "..", "build", "release", "tools", "bench", "bench_gemm")
@@ -35,11 +40,17 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    # Debian's torch calls whatever libblas.so.3 is (OpenBLAS once libopenblas0 is installed), and
+    # torch.set_num_threads does not reach OpenBLAS: its thread count is set before it loads.
+    os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
+    global torch
+    import torch
     if not os.path.exists(args.binary):
         raise SystemExit(f"gemm.py: {args.binary} not found; build it with `cmake --preset release && "
                          "cmake --build --preset release --target bench_gemm`")
     torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {args.threads} threads, "
+    torch.mm(torch.ones(8, 8), torch.ones(8, 8))
+    print(f"torch {torch.__version__} ({loaded_blas()}), {args.threads} threads, "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}")
     best = {n: [0.0, 0.0] for n in SIZES}
     for _ in range(3):
