@@ -53,7 +53,8 @@ class Generator {
   bool has_spare_normal_ = false;
 };
 
-// The generator used when a call does not pass one, like torch.manual_seed's global generator.
+// The generator used when a call does not pass one, like the global one torch.manual_seed seeds
+// (here one per thread, so threads never race on it).
 inline Generator& default_generator() {
   static thread_local Generator generator(0);
   return generator;
