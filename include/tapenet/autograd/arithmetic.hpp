@@ -1,6 +1,7 @@
 #pragma once
 // a + b, a - b, a * b with broadcasting: x[N, F] + bias[F] adds the bias to every row.
 #include "tapenet/autograd/var.hpp"
+#include "tapenet/backend/kernels/reduce.hpp"
 
 namespace tapenet {
 

@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "tapenet/autograd/var.hpp"
+#include "tapenet/backend/kernels/nll.hpp"
+#include "tapenet/backend/kernels/softmax.hpp"
 
 namespace tapenet {
 

@@ -1,5 +1,6 @@
 #pragma once
 #include "tapenet/autograd/var.hpp"
+#include "tapenet/backend/kernels/matmul.hpp"
 
 namespace tapenet {
 

@@ -6,7 +6,7 @@
 
 #include "tapenet/autograd/grad_mode.hpp"
 #include "tapenet/autograd/tape.hpp"
-#include "tapenet/backend/kernels.hpp"
+#include "tapenet/backend/kernels/elementwise.hpp"
 #include "tapenet/core/tensor.hpp"
 
 namespace tapenet {

@@ -1,0 +1,122 @@
+#pragma once
+// Element-by-element kernels: out[i] = op(x[i]) and out[i] = op(a[i], b[i]) with broadcasting.
+#include <cstdint>
+
+#include "tapenet/core/tensor.hpp"
+
+namespace tapenet::kernels {
+
+struct Add {
+  template <class T>
+  TAPENET_HD T operator()(T a, T b) const { return a + b; }
+};
+struct Sub {
+  template <class T>
+  TAPENET_HD T operator()(T a, T b) const { return a - b; }
+};
+struct Mul {
+  template <class T>
+  TAPENET_HD T operator()(T a, T b) const { return a * b; }
+};
+struct Relu {
+  template <class T>
+  TAPENET_HD T operator()(T x) const { return x > T(0) ? x : T(0); }
+};
+// The gradient flows through a ReLU only where its input was positive.
+struct ReluBackward {
+  template <class T>
+  TAPENET_HD T operator()(T grad, T x) const { return x > T(0) ? grad : T(0); }
+};
+struct Negate {
+  template <class T>
+  TAPENET_HD T operator()(T x) const { return -x; }
+};
+
+// Where, in each operand, the element that meets output element i lives. A dimension an operand
+// does not have, or has with size 1, gets stride 0: the same element is read again (broadcasting).
+struct BroadcastIndex {
+  int rank = 0;
+  std::int64_t out_dims[Shape::max_rank] = {};
+  std::int64_t a_strides[Shape::max_rank] = {};
+  std::int64_t b_strides[Shape::max_rank] = {};
+
+  BroadcastIndex(const Shape& out, const Shape& a, const Shape& b) : rank(out.rank()) {
+    fill_strides(out, a, a_strides);
+    fill_strides(out, b, b_strides);
+    for (int d = 0; d < rank; ++d) out_dims[d] = out[d];
+  }
+
+  TAPENET_HD void offsets(std::int64_t i, std::int64_t& a_offset, std::int64_t& b_offset) const {
+    a_offset = b_offset = 0;
+    for (int d = rank - 1; d >= 0; --d) {
+      std::int64_t coordinate = i % out_dims[d];
+      i /= out_dims[d];
+      a_offset += coordinate * a_strides[d];
+      b_offset += coordinate * b_strides[d];
+    }
+  }
+
+ private:
+  void fill_strides(const Shape& out, const Shape& operand, std::int64_t* strides) {
+    auto own = operand.strides();
+    int shift = out.rank() - operand.rank();
+    for (int d = 0; d < out.rank(); ++d)
+      strides[d] = d < shift || operand[d - shift] == 1 ? 0 : own[static_cast<std::size_t>(d - shift)];
+  }
+};
+
+template <class T, class Op>
+struct MapKernel {
+  const T* in;
+  T* out;
+  Op op;
+  TAPENET_HD void operator()(std::int64_t i) const { out[i] = op(in[i]); }
+};
+
+template <class T, class Op>
+struct ZipSameShapeKernel {
+  const T* a;
+  const T* b;
+  T* out;
+  Op op;
+  TAPENET_HD void operator()(std::int64_t i) const { out[i] = op(a[i], b[i]); }
+};
+
+template <class T, class Op>
+struct ZipBroadcastKernel {
+  const T* a;
+  const T* b;
+  T* out;
+  BroadcastIndex index;
+  Op op;
+  TAPENET_HD void operator()(std::int64_t i) const {
+    std::int64_t ia, ib;
+    index.offsets(i, ia, ib);
+    out[i] = op(a[ia], b[ib]);
+  }
+};
+
+// out = op(x), element by element.
+template <Backend B, class T, class Op>
+Tensor<B, T> map(const Tensor<B, T>& x, Op op) {
+  auto out = Tensor<B, T>::empty(x.shape());
+  B::for_each(x.numel(), MapKernel<T, Op>{x.data(), out.data(), op});
+  return out;
+}
+
+// out = op(a, b), element by element, broadcasting as NumPy does.
+template <Backend B, class T, class Op>
+Tensor<B, T> zip(const Tensor<B, T>& a, const Tensor<B, T>& b, Op op) {
+  if (a.shape() == b.shape()) {
+    auto out = Tensor<B, T>::empty(a.shape());
+    B::for_each(out.numel(), ZipSameShapeKernel<T, Op>{a.data(), b.data(), out.data(), op});
+    return out;
+  }
+  Shape shape = broadcast_shapes(a.shape(), b.shape());
+  auto out = Tensor<B, T>::empty(shape);
+  B::for_each(out.numel(), ZipBroadcastKernel<T, Op>{a.data(), b.data(), out.data(),
+                                                     BroadcastIndex(shape, a.shape(), b.shape()), op});
+  return out;
+}
+
+}  // namespace tapenet::kernels
