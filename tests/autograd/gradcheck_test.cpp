@@ -51,8 +51,11 @@ TEMPLATE_TEST_CASE("gradcheck: sum, mean, reshape, flatten", "[fast]", TAPENET_B
   using V = std::vector<Var<B, double>>;
   require_gradients_match<B>([](const V& x) { return sum(x[0]); }, {input<B>({3, 4}, 1)});
   require_gradients_match<B>([](const V& x) { return mean(x[0]); }, {input<B>({2, 3, 2}, 2)});
-  require_gradients_match<B>([](const V& x) { return reshape(x[0], {4, -1}); },
-                             {input<B>({2, 3, 2}, 3)});
+  require_gradients_match<B>(
+      [](const V& x) {
+        return reshape(x[0], {4, -1});
+      },
+      {input<B>({2, 3, 2}, 3)});
   require_gradients_match<B>([](const V& x) { return flatten(x[0]); }, {input<B>({2, 3, 2, 2}, 4)});
 }
 
@@ -93,12 +96,12 @@ TEST_CASE("gradcheck catches a wrong backward", "[fast]") {
   // x*x with the derivative 1 instead of 2x: the checker must say so.
   auto wrong_square = [](const Vars& x) {
     auto value = kernels::zip(x[0].value(), x[0].value(), kernels::Mul{});
-    return Var<cpu, double>::record("wrong_square", value, {x[0]}, [x0 = x[0]](const auto& grad) {
-      x0.accumulate_grad(grad);
-    });
+    return Var<cpu, double>::record("wrong_square", value, {x[0]},
+                                    [x0 = x[0]](const auto& grad) { x0.accumulate_grad(grad); });
   };
   Generator generator(3);
-  auto result = gradcheck<cpu>(wrong_square, {Var<cpu, double>(Tensor<cpu, double>::randn({4}, generator), true)});
+  auto result = gradcheck<cpu>(
+      wrong_square, {Var<cpu, double>(Tensor<cpu, double>::randn({4}, generator), true)});
   CHECK_FALSE(result.ok);
   CHECK_THAT(result.message, Catch::Contains("input 0 element"));
 }

@@ -13,8 +13,9 @@ template <class B>
 using Inputs = std::vector<Var<B>>;
 
 template <class B>
-void check_against_pytorch(const std::string& name, const std::vector<std::string>& input_names,
-                           const std::function<Var<B>(const Inputs<B>&, const testing::Fixtures&)>& op) {
+void check_against_pytorch(
+    const std::string& name, const std::vector<std::string>& input_names,
+    const std::function<Var<B>(const Inputs<B>&, const testing::Fixtures&)>& op) {
   INFO("fixture case " << name);
   static const testing::Fixtures fixtures("autograd.txt");
   Inputs<B> inputs;
@@ -30,25 +31,33 @@ void check_against_pytorch(const std::string& name, const std::vector<std::strin
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("PyTorch parity: add, sub, mul with broadcasting", "[fast][parity]", TAPENET_BACKENDS) {
+TEMPLATE_TEST_CASE("PyTorch parity: add, sub, mul with broadcasting", "[fast][parity]",
+                   TAPENET_BACKENDS) {
   using B = TestType;
   auto add_op = [](const Inputs<B>& x, const testing::Fixtures&) { return x[0] + x[1]; };
-  for (std::string name : {"add_same", "add_bias", "add_channel"}) check_against_pytorch<B>(name, {"a", "b"}, add_op);
-  check_against_pytorch<B>("sub_both_broadcast", {"a", "b"},
-                           [](const Inputs<B>& x, const testing::Fixtures&) { return x[0] - x[1]; });
-  check_against_pytorch<B>("mul_broadcast", {"a", "b"},
-                           [](const Inputs<B>& x, const testing::Fixtures&) { return x[0] * x[1]; });
+  for (std::string name : {"add_same", "add_bias", "add_channel"})
+    check_against_pytorch<B>(name, {"a", "b"}, add_op);
+  check_against_pytorch<B>(
+      "sub_both_broadcast", {"a", "b"},
+      [](const Inputs<B>& x, const testing::Fixtures&) { return x[0] - x[1]; });
+  check_against_pytorch<B>(
+      "mul_broadcast", {"a", "b"},
+      [](const Inputs<B>& x, const testing::Fixtures&) { return x[0] * x[1]; });
 }
 
 TEMPLATE_TEST_CASE("PyTorch parity: matmul, sum, mean, reshape, flatten, relu", "[fast][parity]",
                    TAPENET_BACKENDS) {
   using B = TestType;
   using F = const testing::Fixtures&;
-  check_against_pytorch<B>("matmul", {"a", "b"}, [](const Inputs<B>& x, F) { return matmul(x[0], x[1]); });
+  check_against_pytorch<B>("matmul", {"a", "b"},
+                           [](const Inputs<B>& x, F) { return matmul(x[0], x[1]); });
   check_against_pytorch<B>("sum", {"a"}, [](const Inputs<B>& x, F) { return sum(x[0]); });
   check_against_pytorch<B>("mean", {"a"}, [](const Inputs<B>& x, F) { return mean(x[0]); });
-  check_against_pytorch<B>("reshape", {"a"}, [](const Inputs<B>& x, F) { return reshape(x[0], {4, -1}); });
-  check_against_pytorch<B>("flatten", {"a"}, [](const Inputs<B>& x, F) { return flatten(x[0], 1); });
+  check_against_pytorch<B>("reshape", {"a"}, [](const Inputs<B>& x, F) {
+    return reshape(x[0], {4, -1});
+  });
+  check_against_pytorch<B>("flatten", {"a"},
+                           [](const Inputs<B>& x, F) { return flatten(x[0], 1); });
   check_against_pytorch<B>("relu", {"a"}, [](const Inputs<B>& x, F) { return relu(x[0]); });
 }
 
@@ -59,20 +68,25 @@ TEMPLATE_TEST_CASE("PyTorch parity: log_softmax, nll_loss, cross_entropy", "[fas
   auto target = [](F fixtures, const std::string& name) {
     return fixtures.tensor<B, std::int64_t>(name + ".target");
   };
-  check_against_pytorch<B>("log_softmax", {"a"}, [](const Inputs<B>& x, F) { return log_softmax(x[0], 1); });
+  check_against_pytorch<B>("log_softmax", {"a"},
+                           [](const Inputs<B>& x, F) { return log_softmax(x[0], 1); });
   check_against_pytorch<B>("log_softmax_middle", {"a"},
                            [](const Inputs<B>& x, F) { return log_softmax(x[0], 1); });
   for (std::string name : {"nll_loss", "nll_loss_ignore"})
-    check_against_pytorch<B>(name, {"a"}, [&](const Inputs<B>& x, F f) { return nll_loss(x[0], target(f, name)); });
+    check_against_pytorch<B>(
+        name, {"a"}, [&](const Inputs<B>& x, F f) { return nll_loss(x[0], target(f, name)); });
   check_against_pytorch<B>("cross_entropy", {"a"}, [&](const Inputs<B>& x, F f) {
     return cross_entropy(x[0], target(f, "cross_entropy"));
   });
 }
 
-TEMPLATE_TEST_CASE("PyTorch parity: a small network through every op", "[fast][parity]", TAPENET_BACKENDS) {
+TEMPLATE_TEST_CASE("PyTorch parity: a small network through every op", "[fast][parity]",
+                   TAPENET_BACKENDS) {
   using B = TestType;
-  check_against_pytorch<B>("mlp", {"x", "w1", "b1", "w2", "b2"}, [](const Inputs<B>& p, const testing::Fixtures& f) {
-    auto hidden = relu(matmul(reshape(p[0], {4, 6}), p[1]) + p[2]);
-    return cross_entropy(flatten(matmul(hidden, p[3]) + p[4], 1), f.tensor<B, std::int64_t>("mlp.target"));
-  });
+  check_against_pytorch<B>("mlp", {"x", "w1", "b1", "w2", "b2"},
+                           [](const Inputs<B>& p, const testing::Fixtures& f) {
+                             auto hidden = relu(matmul(reshape(p[0], {4, 6}), p[1]) + p[2]);
+                             return cross_entropy(flatten(matmul(hidden, p[3]) + p[4], 1),
+                                                  f.tensor<B, std::int64_t>("mlp.target"));
+                           });
 }

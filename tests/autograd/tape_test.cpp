@@ -2,7 +2,8 @@
 
 using namespace tapenet;
 
-TEMPLATE_TEST_CASE("backward() fills leaf gradients and empties the tape", "[fast]", TAPENET_BACKENDS) {
+TEMPLATE_TEST_CASE("backward() fills leaf gradients and empties the tape", "[fast]",
+                   TAPENET_BACKENDS) {
   using B = TestType;
   Var<B> x(Tensor<B>::from({3}, {1, -2, 3}), true);
   Var<B> w(Tensor<B>::from({3}, {0.5f, 0.5f, 2}), true);
@@ -54,9 +55,7 @@ TEMPLATE_TEST_CASE("NoGradGuard records nothing", "[fast]", TAPENET_BACKENDS) {
     CHECK(Tape::active().size() == 0);
     CHECK_FALSE(y.requires_grad());
     CHECK_FALSE(is_grad_enabled());
-    {
-      NoGradGuard nested;
-    }
+    { NoGradGuard nested; }
     CHECK_FALSE(is_grad_enabled());  // the inner guard restores "off", not "on"
   }
   CHECK(is_grad_enabled());
@@ -97,9 +96,11 @@ TEMPLATE_TEST_CASE("op errors name the shapes involved", "[fast]", TAPENET_BACKE
   CHECK_THROWS_WITH(log_softmax(a, 2), Catch::Contains("dim 2"));
   CHECK_THROWS_WITH(flatten(a, 2), Catch::Contains("not valid"));
   auto labels = Tensor<B, std::int64_t>::from({2}, {0, 3});
-  CHECK_THROWS_WITH(cross_entropy(a, labels), Catch::Contains("target 3") && Catch::Contains("[0, 3)"));
+  CHECK_THROWS_WITH(cross_entropy(a, labels),
+                    Catch::Contains("target 3") && Catch::Contains("[0, 3)"));
   auto wrong_count = Tensor<B, std::int64_t>::from({3}, {0, 1, 2});
-  CHECK_THROWS_WITH(nll_loss(a, wrong_count), Catch::Contains("[3]") && Catch::Contains("expected [2]"));
+  CHECK_THROWS_WITH(nll_loss(a, wrong_count),
+                    Catch::Contains("[3]") && Catch::Contains("expected [2]"));
   CHECK_THROWS_WITH(mean(Var<B>(Tensor<B>::zeros({0}), true)), Catch::Contains("empty"));
   Tape::active().clear();
 }
@@ -112,7 +113,8 @@ TEMPLATE_TEST_CASE("to_dot() draws the recorded graph", "[fast]", TAPENET_BACKEN
   auto loss = mean(relu(matmul(x, w)));
   std::string dot = Tape::active().to_dot();
   CHECK_THAT(dot, Catch::StartsWith("digraph tape {"));
-  for (auto op : {"matmul", "relu", "mean"}) CHECK_THAT(dot, Catch::Contains(std::string("label=\"") + op));
+  for (auto op : {"matmul", "relu", "mean"})
+    CHECK_THAT(dot, Catch::Contains(std::string("label=\"") + op));
   CHECK_THAT(dot, Catch::Contains("w\\n[3, 4]"));
   CHECK_THAT(dot, Catch::Contains("v0 -> op0;"));  // x into matmul
   CHECK_THAT(dot, Catch::Contains("op2 -> v"));    // mean's output

@@ -26,8 +26,10 @@ TEST_CASE("tensors print exactly as PyTorch prints them", "[fast][parity]") {
     INFO(name);
     CHECK(printed(fixtures.tensor<cpu>(name + ".tensor")) == fixtures.text(name + ".expected"));
   }
-  CHECK(printed(fixtures.tensor<cpu, double>("float64.tensor")) == fixtures.text("float64.expected"));
-  CHECK(printed(fixtures.tensor<cpu, std::int64_t>("int64.tensor")) == fixtures.text("int64.expected"));
+  CHECK(printed(fixtures.tensor<cpu, double>("float64.tensor")) ==
+        fixtures.text("float64.expected"));
+  CHECK(printed(fixtures.tensor<cpu, std::int64_t>("int64.tensor")) ==
+        fixtures.text("int64.expected"));
 }
 
 TEST_CASE("tensors on another backend print their device", "[fast]") {

@@ -24,6 +24,7 @@ TEST_CASE("broadcast_shapes follows NumPy's rules", "[fast]") {
   CHECK(tapenet::broadcast_shapes({3, 1}, {1, 4}) == Shape{3, 4});
   CHECK(tapenet::broadcast_shapes({2, 3, 4, 4}, {3, 1, 1}) == Shape{2, 3, 4, 4});
   CHECK(tapenet::broadcast_shapes({}, {2, 2}) == Shape{2, 2});
-  CHECK_THROWS_WITH(tapenet::broadcast_shapes({4, 5}, {4}),
-                    Catch::Contains("[4, 5]") && Catch::Contains("[4]") && Catch::Contains("5 vs 4"));
+  CHECK_THROWS_WITH(tapenet::broadcast_shapes({4, 5}, {4}), Catch::Contains("[4, 5]") &&
+                                                                Catch::Contains("[4]") &&
+                                                                Catch::Contains("5 vs 4"));
 }

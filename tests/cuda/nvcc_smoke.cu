@@ -7,7 +7,8 @@
 #include "tapenet/backend/cuda.hpp"
 #include "tapenet/tapenet.hpp"
 
-// Not `using namespace tapenet`: CUDA has a global namespace cuda, which would clash with tapenet::cuda.
+// Not `using namespace tapenet`: CUDA has a global namespace cuda, which would clash with
+// tapenet::cuda.
 using tapenet::cpu, tapenet::Generator, tapenet::Tensor, tapenet::Var;
 
 template <class B>

@@ -29,7 +29,8 @@ std::vector<std::string> stripped_lines(const std::string& text) {
   return lines;
 }
 
-bool contains_lines(const std::vector<std::string>& haystack, const std::vector<std::string>& needle) {
+bool contains_lines(const std::vector<std::string>& haystack,
+                    const std::vector<std::string>& needle) {
   if (needle.empty()) return true;
   for (std::size_t start = 0; start + needle.size() <= haystack.size(); ++start)
     if (std::equal(needle.begin(), needle.end(), haystack.begin() + static_cast<long>(start)))

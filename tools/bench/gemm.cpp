@@ -23,7 +23,8 @@ int main(int argc, char** argv) try {
     for (int r = 0; r < rounds; ++r) {
       auto start = std::chrono::steady_clock::now();
       cpu::gemm(false, false, n, n, n, 1.0f, a.data(), b.data(), 0.0f, c.data());
-      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      best = std::min(
+          best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     std::printf("%lld %.2f\n", static_cast<long long>(n), 2.0 * n * n * n / best / 1e9);
   }

@@ -55,8 +55,8 @@ GradcheckResult gradcheck(F f, std::vector<Var<B, double>> inputs, GradcheckOpti
         xs[i] = Var<B, double>(Tensor::from(inputs[i].shape(), moved));
         return loss(xs).item();
       };
-      double numeric = (loss_at(point[j] + options.eps) - loss_at(point[j] - options.eps)) /
-                       (2 * options.eps);
+      double numeric =
+          (loss_at(point[j] + options.eps) - loss_at(point[j] - options.eps)) / (2 * options.eps);
       double error = std::abs(analytic[j] - numeric);
       if (!(error <= options.atol + options.rtol * std::abs(numeric))) {
         std::ostringstream message;

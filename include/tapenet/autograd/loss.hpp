@@ -15,9 +15,10 @@ Var<B, T> log_softmax(const Var<B, T>& x, int dim) {
   int d = dim < 0 ? dim + rank : dim;
   if (d < 0 || d >= rank) fail("log_softmax: dim ", dim, " is out of range for shape ", x.shape());
   auto y = kernels::log_softmax(x.value(), d);
-  return Var<B, T>::record("log_softmax", y, {x}, [x, y, d](const Tensor<B, T>& grad) {
+  auto backward = [x, y, d](const Tensor<B, T>& grad) {
     x.accumulate_grad(kernels::log_softmax_backward(y, grad, d));
-  });
+  };
+  return Var<B, T>::record("log_softmax", y, {x}, backward);
 }
 
 // The mean over samples of -log_probs[i, target[i]], like F.nll_loss with its defaults;
@@ -34,22 +35,23 @@ Var<B, T> nll_loss(const Var<B, T>& log_probs, const Tensor<B, std::int64_t>& ta
   for (std::int64_t label : target.to_vector()) {
     if (label == ignore_index) continue;
     if (label < 0 || label >= classes)
-      fail("nll_loss: target ", label, " is out of range: expected a class index in [0, ", classes, ")");
+      fail("nll_loss: target ", label, " is out of range: expected a class index in [0, ", classes,
+           ")");
     ++counted;
   }
   auto picked = Tensor<B, T>::empty({samples});
   B::for_each(samples, kernels::NllPickKernel<T>{log_probs.value().data(), target.data(),
-                                                  picked.data(), classes, ignore_index});
-  T loss = B::sum(picked.data(), samples) / T(counted);  // 0/0 = nan when all are ignored, as PyTorch
-  return Var<B, T>::record(
-      "nll_loss", Tensor<B, T>::full(Shape{}, loss), {log_probs},
-      [log_probs, target, classes, ignore_index, counted](const Tensor<B, T>& grad) {
-        auto grad_log_probs = Tensor<B, T>::zeros(log_probs.shape());
-        B::for_each(target.numel(),
-                    kernels::NllBackwardKernel<T>{grad.data(), target.data(), grad_log_probs.data(),
-                                                  classes, ignore_index, T(1) / T(counted)});
-        log_probs.accumulate_grad(grad_log_probs);
-      });
+                                                 picked.data(), classes, ignore_index});
+  // 0 / 0 = nan when every sample is ignored, as in PyTorch
+  T loss = B::sum(picked.data(), samples) / T(counted);
+  auto backward = [log_probs, target, ignore_index, counted](const Tensor<B, T>& grad) {
+    auto grad_log_probs = Tensor<B, T>::zeros(log_probs.shape());
+    kernels::NllBackwardKernel<T> kernel{grad.data(),          target.data(), grad_log_probs.data(),
+                                         log_probs.shape()[1], ignore_index,  T(1) / T(counted)};
+    B::for_each(target.numel(), kernel);
+    log_probs.accumulate_grad(grad_log_probs);
+  };
+  return Var<B, T>::record("nll_loss", Tensor<B, T>::full(Shape{}, loss), {log_probs}, backward);
 }
 
 // nn.CrossEntropyLoss's maths: log_softmax over classes, then the mean negative log-likelihood.

@@ -8,11 +8,11 @@ namespace tapenet {
 template <Backend B, class T>
 Var<B, T> sum(const Var<B, T>& x) {
   T total = B::sum(x.value().data(), x.value().numel());
-  return Var<B, T>::record("sum", Tensor<B, T>::full(Shape{}, total), {x},
-                           [x](const Tensor<B, T>& grad) {
-                             // every element contributed with weight 1
-                             x.accumulate_grad(kernels::expand_scalar(grad, x.shape(), T(1)));
-                           });
+  auto backward = [x](const Tensor<B, T>& grad) {
+    // every element contributed with weight 1
+    x.accumulate_grad(kernels::expand_scalar(grad, x.shape(), T(1)));
+  };
+  return Var<B, T>::record("sum", Tensor<B, T>::full(Shape{}, total), {x}, backward);
 }
 
 // The mean of all elements, as a scalar.
@@ -21,10 +21,10 @@ Var<B, T> mean(const Var<B, T>& x) {
   std::int64_t count = x.value().numel();
   if (count == 0) fail("mean(): the tensor is empty (shape ", x.shape(), ")");
   T total = B::sum(x.value().data(), count);
-  return Var<B, T>::record("mean", Tensor<B, T>::full(Shape{}, total / T(count)), {x},
-                           [x, count](const Tensor<B, T>& grad) {
-                             x.accumulate_grad(kernels::expand_scalar(grad, x.shape(), T(1) / T(count)));
-                           });
+  auto backward = [x, count](const Tensor<B, T>& grad) {
+    x.accumulate_grad(kernels::expand_scalar(grad, x.shape(), T(1) / T(count)));
+  };
+  return Var<B, T>::record("mean", Tensor<B, T>::full(Shape{}, total / T(count)), {x}, backward);
 }
 
 }  // namespace tapenet

@@ -9,8 +9,10 @@ namespace tapenet {
 // gradient only needs reshaping back.
 template <Backend B, class T>
 Var<B, T> reshape(const Var<B, T>& x, std::vector<std::int64_t> dims) {
-  return Var<B, T>::record("reshape", x.value().reshape(std::move(dims)), {x},
-                           [x](const Tensor<B, T>& grad) { x.accumulate_grad(grad.reshape(x.shape().dims())); });
+  auto backward = [x](const Tensor<B, T>& grad) {
+    x.accumulate_grad(grad.reshape(x.shape().dims()));
+  };
+  return Var<B, T>::record("reshape", x.value().reshape(std::move(dims)), {x}, backward);
 }
 
 // Merges dimensions start_dim..end_dim into one, like torch.flatten; the default keeps the batch

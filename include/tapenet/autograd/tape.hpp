@@ -19,7 +19,7 @@ struct VarNode {
 
   std::string name;  // "fc.weight", or empty; shown by to_dot()
   bool requires_grad = false;
-  bool is_leaf = true;        // made by the user, not by an op
+  bool is_leaf = true;         // made by the user, not by an op
   std::uint64_t tape_run = 0;  // which run of the tape recorded it (see Tape::run)
 };
 
@@ -86,7 +86,8 @@ class Tape {
       for (const auto& input : entry.inputs) declare(input);
       declare(entry.output);
       dot << "  op" << i << " [shape=ellipse, label=\"" << entry.op << "\"];\n";
-      for (const auto& input : entry.inputs) dot << "  v" << ids[input.get()] << " -> op" << i << ";\n";
+      for (const auto& input : entry.inputs)
+        dot << "  v" << ids[input.get()] << " -> op" << i << ";\n";
       dot << "  op" << i << " -> v" << ids[entry.output.get()] << ";\n";
     }
     dot << "}\n";

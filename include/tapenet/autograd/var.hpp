@@ -66,11 +66,11 @@ class Var {
       fail("backward(): needs a scalar, but this variable has shape ", shape(),
            "; reduce it first, e.g. with sum() or mean()");
     if (!requires_grad())
-      fail("backward(): this variable does not require grad: nothing that requires grad led to "
-           "it (or it was computed under NoGradGuard)");
+      fail("backward(): this variable does not require grad: nothing that requires grad led ",
+           "to it (or it was computed under NoGradGuard)");
     Tape& tape = Tape::active();
     if (!is_leaf() && node_->tape_run != tape.run())
-      fail("backward(): the tape that recorded this variable was already walked or cleared; "
+      fail("backward(): the tape that recorded this variable was already walked or cleared; ",
            "backward() can run once per forward pass, so run the forward pass again");
     accumulate_grad(Tensor<B, T>::ones(shape()));
     tape.backward();

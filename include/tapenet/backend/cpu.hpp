@@ -74,10 +74,14 @@ struct cpu {
         C.noalias() += alpha * (op_a * op_b);
       }
     };
-    if (!transpose_a && !transpose_b) multiply(A, B);
-    else if (!transpose_a) multiply(A, B.transpose());
-    else if (!transpose_b) multiply(A.transpose(), B);
-    else multiply(A.transpose(), B.transpose());
+    if (!transpose_a && !transpose_b)
+      multiply(A, B);
+    else if (!transpose_a)
+      multiply(A, B.transpose());
+    else if (!transpose_b)
+      multiply(A.transpose(), B);
+    else
+      multiply(A.transpose(), B.transpose());
   }
 };
 

@@ -30,7 +30,8 @@ struct CudaSystem {
   }
   template <class T>
   static void upload(T* out, const T* in, std::int64_t count) {
-    check(cudaMemcpy(out, in, count * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy to the device");
+    check(cudaMemcpy(out, in, count * sizeof(T), cudaMemcpyHostToDevice),
+          "cudaMemcpy to the device");
   }
   template <class T>
   static void download(T* out, const T* in, std::int64_t count) {
@@ -38,7 +39,8 @@ struct CudaSystem {
   }
   template <class T>
   static void copy(T* out, const T* in, std::int64_t count) {
-    check(cudaMemcpy(out, in, count * sizeof(T), cudaMemcpyDeviceToDevice), "cudaMemcpy on the device");
+    check(cudaMemcpy(out, in, count * sizeof(T), cudaMemcpyDeviceToDevice),
+          "cudaMemcpy on the device");
   }
 };
 

@@ -24,7 +24,8 @@ struct SimpleGemmKernel {
   TAPENET_HD void operator()(std::int64_t index) const {
     std::int64_t i = index / n, j = index % n;
     T total = 0;
-    for (std::int64_t p = 0; p < k; ++p) total += a[i * a_row + p * a_col] * b[p * b_row + j * b_col];
+    for (std::int64_t p = 0; p < k; ++p)
+      total += a[i * a_row + p * a_col] * b[p * b_row + j * b_col];
     c[index] = beta == T(0) ? alpha * total : alpha * total + beta * c[index];
   }
 };

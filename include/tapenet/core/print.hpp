@@ -140,10 +140,14 @@ class TensorPrinter {
 
 template <class T>
 constexpr std::string_view dtype_suffix() {
-  if constexpr (std::is_same_v<T, double>) return "dtype=torch.float64";
-  else if constexpr (std::is_same_v<T, std::int32_t>) return "dtype=torch.int32";
-  else if constexpr (std::is_same_v<T, std::uint8_t>) return "dtype=torch.uint8";
-  else return "";  // float32 and int64 are PyTorch's defaults and are not printed
+  if constexpr (std::is_same_v<T, double>)
+    return "dtype=torch.float64";
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return "dtype=torch.int32";
+  else if constexpr (std::is_same_v<T, std::uint8_t>)
+    return "dtype=torch.uint8";
+  else
+    return "";  // float32 and int64 are PyTorch's defaults and are not printed
 }
 
 }  // namespace detail
@@ -160,18 +164,22 @@ std::ostream& operator<<(std::ostream& out, const Tensor<B, T>& tensor) {
   std::string text = prefix + printer.body(static_cast<int>(prefix.size()));
 
   std::vector<std::string> suffixes;
-  if (tensor.numel() == 0 && tensor.dim() != 1) suffixes.push_back("size=" + [&] {
-    std::string dims = "(";
-    for (int d = 0; d < tensor.dim(); ++d) dims += (d ? ", " : "") + std::to_string(tensor.size(d));
-    return dims + (tensor.dim() == 1 ? ",)" : ")");
-  }());
-  if (std::string_view(B::name()) != "cpu") suffixes.push_back("device='" + std::string(B::name()) + "'");
+  if (tensor.numel() == 0 && tensor.dim() != 1)
+    suffixes.push_back("size=" + [&] {
+      std::string dims = "(";
+      for (int d = 0; d < tensor.dim(); ++d)
+        dims += (d ? ", " : "") + std::to_string(tensor.size(d));
+      return dims + (tensor.dim() == 1 ? ",)" : ")");
+    }());
+  if (std::string_view(B::name()) != "cpu")
+    suffixes.push_back("device='" + std::string(B::name()) + "'");
   if (!detail::dtype_suffix<T>().empty()) suffixes.emplace_back(detail::dtype_suffix<T>());
 
   // A suffix goes on the same line unless that line would pass 80 columns.
   auto newline = text.rfind('\n');
-  std::size_t last_line =
-      newline == std::string::npos ? text.size() + 2 : text.size() - newline + 1;  // as PyTorch counts
+  std::size_t last_line = newline == std::string::npos
+                              ? text.size() + 2
+                              : text.size() - newline + 1;  // as PyTorch counts
   for (const auto& suffix : suffixes) {
     if (last_line + suffix.size() + 2 > detail::TensorPrinter::line_width) {
       text += ",\n" + std::string(prefix.size(), ' ') + suffix;

@@ -71,8 +71,8 @@ inline Shape broadcast_shapes(const Shape& a, const Shape& b) {
     std::int64_t da = i < rank - a.rank() ? 1 : a[i - (rank - a.rank())];
     std::int64_t db = i < rank - b.rank() ? 1 : b[i - (rank - b.rank())];
     if (da != db && da != 1 && db != 1)
-      fail("cannot broadcast shapes ", a, " and ", b, ": size ", da, " vs ", db,
-           " at dimension ", i, " (sizes must be equal or one of them 1)");
+      fail("cannot broadcast shapes ", a, " and ", b, ": size ", da, " vs ", db, " at dimension ",
+           i, " (sizes must be equal or one of them 1)");
     dims[static_cast<std::size_t>(i)] = da == 1 ? db : da;
   }
   return Shape(std::move(dims));

@@ -51,8 +51,8 @@ class Tensor {
   // Copies host values (row-major) into a new tensor: Tensor<cpu>::from({2, 2}, {1, 2, 3, 4}).
   static Tensor from(Shape shape, std::span<const T> values) {
     if (static_cast<std::int64_t>(values.size()) != shape.numel())
-      fail("Tensor::from: shape ", shape, " holds ", shape.numel(), " elements but ",
-           values.size(), " values were given");
+      fail("Tensor::from: shape ", shape, " holds ", shape.numel(), " elements but ", values.size(),
+           " values were given");
     Tensor tensor = empty(std::move(shape));
     B::upload(tensor.data(), values.data(), tensor.numel());
     return tensor;
@@ -64,7 +64,7 @@ class Tensor {
     return from(std::move(shape), std::span<const T>(values));
   }
 
-  // Samples from N(0, 1), like torch.randn. Drawn on the host, so every backend gets the same values.
+  // Samples from N(0, 1), like torch.randn; drawn on the host, so all backends get the same values.
   static Tensor randn(Shape shape, Generator& generator = default_generator()) {
     std::vector<T> values(static_cast<std::size_t>(shape.numel()));
     for (auto& v : values) v = static_cast<T>(generator.normal());
@@ -110,7 +110,8 @@ class Tensor {
 
   // The value of a one-element tensor, like tensor.item().
   T item() const {
-    if (numel() != 1) fail("item(): tensor of shape ", shape_, " has ", numel(), " elements, not 1");
+    if (numel() != 1)
+      fail("item(): tensor of shape ", shape_, " has ", numel(), " elements, not 1");
     T value;
     B::download(&value, data(), 1);
     return value;

@@ -8,28 +8,40 @@ namespace tapenet::kernels {
 
 struct Add {
   template <class T>
-  TAPENET_HD T operator()(T a, T b) const { return a + b; }
+  TAPENET_HD T operator()(T a, T b) const {
+    return a + b;
+  }
 };
 struct Sub {
   template <class T>
-  TAPENET_HD T operator()(T a, T b) const { return a - b; }
+  TAPENET_HD T operator()(T a, T b) const {
+    return a - b;
+  }
 };
 struct Mul {
   template <class T>
-  TAPENET_HD T operator()(T a, T b) const { return a * b; }
+  TAPENET_HD T operator()(T a, T b) const {
+    return a * b;
+  }
 };
 struct Relu {
   template <class T>
-  TAPENET_HD T operator()(T x) const { return x > T(0) ? x : T(0); }
+  TAPENET_HD T operator()(T x) const {
+    return x > T(0) ? x : T(0);
+  }
 };
 // The gradient flows through a ReLU only where its input was positive.
 struct ReluBackward {
   template <class T>
-  TAPENET_HD T operator()(T grad, T x) const { return x > T(0) ? grad : T(0); }
+  TAPENET_HD T operator()(T grad, T x) const {
+    return x > T(0) ? grad : T(0);
+  }
 };
 struct Negate {
   template <class T>
-  TAPENET_HD T operator()(T x) const { return -x; }
+  TAPENET_HD T operator()(T x) const {
+    return -x;
+  }
 };
 
 // Where, in each operand, the element that meets output element i lives. A dimension an operand
@@ -61,7 +73,8 @@ struct BroadcastIndex {
     auto own = operand.strides();
     int shift = out.rank() - operand.rank();
     for (int d = 0; d < out.rank(); ++d)
-      strides[d] = d < shift || operand[d - shift] == 1 ? 0 : own[static_cast<std::size_t>(d - shift)];
+      strides[d] =
+          d < shift || operand[d - shift] == 1 ? 0 : own[static_cast<std::size_t>(d - shift)];
   }
 };
 
@@ -114,8 +127,9 @@ Tensor<B, T> zip(const Tensor<B, T>& a, const Tensor<B, T>& b, Op op) {
   }
   Shape shape = broadcast_shapes(a.shape(), b.shape());
   auto out = Tensor<B, T>::empty(shape);
-  B::for_each(out.numel(), ZipBroadcastKernel<T, Op>{a.data(), b.data(), out.data(),
-                                                     BroadcastIndex(shape, a.shape(), b.shape()), op});
+  B::for_each(out.numel(),
+              ZipBroadcastKernel<T, Op>{a.data(), b.data(), out.data(),
+                                        BroadcastIndex(shape, a.shape(), b.shape()), op});
   return out;
 }
 

@@ -21,9 +21,12 @@ struct Lines {
   std::int64_t outer = 1, size = 1, inner = 1;
   Lines(const Shape& shape, int dim) {
     for (int d = 0; d < shape.rank(); ++d) {
-      if (d < dim) outer *= shape[d];
-      else if (d == dim) size = shape[d];
-      else inner *= shape[d];
+      if (d < dim)
+        outer *= shape[d];
+      else if (d == dim)
+        size = shape[d];
+      else
+        inner *= shape[d];
     }
   }
   TAPENET_HD std::int64_t count() const { return outer * inner; }
@@ -42,11 +45,14 @@ struct LogSoftmaxKernel {
   TAPENET_HD void operator()(std::int64_t line) const {
     std::int64_t first = lines.start(line), step = lines.inner;
     T largest = in[first];
-    for (std::int64_t j = 1; j < lines.size; ++j) largest = device_max(largest, in[first + j * step]);
+    for (std::int64_t j = 1; j < lines.size; ++j)
+      largest = device_max(largest, in[first + j * step]);
     T total = 0;
-    for (std::int64_t j = 0; j < lines.size; ++j) total += device_exp(in[first + j * step] - largest);
+    for (std::int64_t j = 0; j < lines.size; ++j)
+      total += device_exp(in[first + j * step] - largest);
     T shift = largest + device_log(total);
-    for (std::int64_t j = 0; j < lines.size; ++j) out[first + j * step] = in[first + j * step] - shift;
+    for (std::int64_t j = 0; j < lines.size; ++j)
+      out[first + j * step] = in[first + j * step] - shift;
   }
 };
 
@@ -80,7 +86,8 @@ template <Backend B, class T>
 Tensor<B, T> log_softmax_backward(const Tensor<B, T>& y, const Tensor<B, T>& grad_y, int dim) {
   auto grad_x = Tensor<B, T>::empty(y.shape());
   Lines lines(y.shape(), dim);
-  B::for_each(lines.count(), LogSoftmaxBackwardKernel<T>{y.data(), grad_y.data(), grad_x.data(), lines});
+  B::for_each(lines.count(),
+              LogSoftmaxBackwardKernel<T>{y.data(), grad_y.data(), grad_x.data(), lines});
   return grad_x;
 }
 
