@@ -8,7 +8,7 @@ packages=(
   libeigen3-dev                                 # the CPU backend's matrix library
   libthrust-dev libcub-dev                      # Thrust, for the GPU backend's code on the CPU
   libstb-dev                                    # image loading and writing
-  catch2                                        # the tests
+  catch2 clang-format                           # the tests, and the formatting check
 )
 
 missing=()
