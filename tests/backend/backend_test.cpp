@@ -5,6 +5,19 @@ using namespace tapenet;
 using tapenet::testing::require_close;
 
 namespace {
+// Which element of an operand of shape `operand` feeds element i of a broadcast result of shape
+// `out`: the broadcasting rule, computed directly on the host as a reference for the kernels.
+std::int64_t broadcast_source(const Shape& out, const Shape& operand, std::int64_t i) {
+  auto strides = out.strides();
+  std::int64_t index = 0;
+  for (int d = 0; d < out.rank(); ++d) {
+    std::int64_t coordinate = i / strides[d] % out[d];
+    int od = d - (out.rank() - operand.rank());
+    if (od >= 0) index = index * operand[od] + (operand[od] == 1 ? 0 : coordinate);
+  }
+  return index;
+}
+
 template <class T = float>
 Tensor<cpu, T> random(Shape shape, std::uint64_t seed) {
   Generator generator(seed);
@@ -70,17 +83,8 @@ TEST_CASE("elementwise kernels with broadcasting agree between backends", "[fast
     auto out = expected.to_vector();
     auto av = a.to_vector(), bv = b.to_vector();
     Shape so = broadcast_shapes(sa, sb);
-    auto strides = so.strides();
-    for (std::int64_t i = 0; i < so.numel(); ++i) {
-      std::int64_t ia = 0, ib = 0;
-      for (int d = 0; d < so.rank(); ++d) {
-        std::int64_t c = i / strides[d] % so[d];
-        int da = d - (so.rank() - sa.rank()), db = d - (so.rank() - sb.rank());
-        if (da >= 0) ia = ia * sa[da] + (sa[da] == 1 ? 0 : c);
-        if (db >= 0) ib = ib * sb[db] + (sb[db] == 1 ? 0 : c);
-      }
-      REQUIRE(out[i] == av[ia] * bv[ib]);
-    }
+    for (std::int64_t i = 0; i < so.numel(); ++i)
+      REQUIRE(out[i] == av[broadcast_source(so, sa, i)] * bv[broadcast_source(so, sb, i)]);
     require_close(kernels::sum_to(expected.to<thrust_omp>(), sb), kernels::sum_to(expected, sb));
   }
 }
@@ -111,4 +115,33 @@ TEST_CASE("log_softmax stays finite for huge logits", "[fast]") {
   CHECK(y[0] == Approx(0.0f));
   CHECK(y[1] == Approx(-1000.0f));
   CHECK(std::isfinite(y[2]));
+}
+
+TEST_CASE("random broadcast shapes: zip, sum_to and log_softmax agree between backends", "[fast]") {
+  Generator generator(2024);
+  auto draw = [&](int limit) { return static_cast<std::int64_t>(generator.next_u32() % limit); };
+  for (int trial = 0; trial < 200; ++trial) {
+    int rank = static_cast<int>(draw(5)) + 1;
+    std::vector<std::int64_t> out_dims, a_dims, b_dims;
+    for (int d = 0; d < rank; ++d) out_dims.push_back(draw(4) + 1);
+    // each operand drops some leading dimensions and turns some sizes into 1
+    int a_skip = static_cast<int>(draw(rank)), b_skip = static_cast<int>(draw(rank));
+    for (int d = a_skip; d < rank; ++d) a_dims.push_back(draw(3) == 0 ? 1 : out_dims[d]);
+    for (int d = b_skip; d < rank; ++d) b_dims.push_back(draw(3) == 0 ? 1 : out_dims[d]);
+    Shape sa(a_dims), sb(b_dims);
+    INFO("trial " << trial << ": " << sa << " with " << sb);
+    auto a = Tensor<cpu>::randn(sa, generator), b = Tensor<cpu>::randn(sb, generator);
+    auto expected = kernels::zip(a, b, kernels::Sub{});
+    auto actual = kernels::zip(a.to<thrust_omp>(), b.to<thrust_omp>(), kernels::Sub{});
+    require_close(actual, expected);
+    auto summed = kernels::sum_to(expected, sb);
+    require_close(kernels::sum_to(actual, sb), summed, 1e-5, 1e-5);
+    std::vector<double> reference(static_cast<std::size_t>(sb.numel()), 0.0);
+    auto values = expected.to_vector();
+    for (std::int64_t i = 0; i < expected.numel(); ++i)
+      reference[broadcast_source(expected.shape(), sb, i)] += values[i];
+    require_close(summed, Tensor<cpu, double>::from(sb, reference), 1e-5, 1e-5);
+    int dim = static_cast<int>(draw(expected.dim()));
+    require_close(kernels::log_softmax(actual, dim), kernels::log_softmax(expected, dim));
+  }
 }
