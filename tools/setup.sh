@@ -9,6 +9,7 @@ packages=(
   libthrust-dev libcub-dev                      # Thrust, for the GPU backend's code on the CPU
   libstb-dev                                    # image loading and writing
   catch2 clang-format                           # the tests, and the formatting check
+  mkdocs mkdocs-material                        # the course as a website, checked for broken links
 )
 
 missing=()
