@@ -1,0 +1,54 @@
+// The smallest network that needs a hidden layer: XOR. Two inputs, eight hidden ReLU units, two
+// classes, cross-entropy, plain gradient descent. Everything a training step does, on four points.
+//   usage: xor_mlp [cpu|thrust_omp]
+#include <cstdio>
+#include <string>
+
+#include "tapenet/backend/thrust_omp.hpp"
+#include "tapenet/tapenet.hpp"
+
+using namespace tapenet;
+
+template <Backend B>
+int train() {
+  auto inputs = Var<B>(Tensor<B>::from({4, 2}, {0, 0, 0, 1, 1, 0, 1, 1}));
+  auto labels = Tensor<B, std::int64_t>::from({4}, {0, 1, 1, 0});
+
+  Generator generator(7);
+  Var<B> w1(Tensor<B>::uniform({2, 8}, -1.0f, 1.0f, generator), true);
+  Var<B> b1(Tensor<B>::zeros({8}), true);
+  Var<B> w2(Tensor<B>::uniform({8, 2}, -1.0f, 1.0f, generator), true);
+  Var<B> b2(Tensor<B>::zeros({2}), true);
+  auto learning_rate = Tensor<B>::full({}, 0.5f);
+
+  auto forward = [&] { return matmul(relu(matmul(inputs, w1) + b1), w2) + b2; };
+  for (int step = 1; step <= 500; ++step) {
+    auto loss = cross_entropy(forward(), labels);
+    if (step % 100 == 0) std::printf("[step %3d] loss: %.4f\n", step, loss.item());
+    loss.backward();
+    for (Var<B>* parameter : {&w1, &b1, &w2, &b2}) {  // p <- p - lr * dloss/dp
+      auto step_size = kernels::zip(parameter->grad(), learning_rate, kernels::Mul{});
+      *parameter = Var<B>(kernels::zip(parameter->value(), step_size, kernels::Sub{}), true);
+    }
+  }
+
+  NoGradGuard no_grad;
+  auto logits = forward().value().to_vector();
+  int correct = 0;
+  for (int i = 0; i < 4; ++i) {
+    int predicted = logits[2 * i + 1] > logits[2 * i] ? 1 : 0;
+    correct += predicted == labels.at({i});
+  }
+  std::printf("XOR learned on %s: %d of 4 correct\n", std::string(B::name()).c_str(), correct);
+  return correct == 4 ? 0 : 1;
+}
+
+int main(int argc, char** argv) try {
+  std::string backend = argc > 1 ? argv[1] : "cpu";
+  if (backend == "cpu") return train<cpu>();
+  if (backend == "thrust_omp") return train<thrust_omp>();
+  fail("xor_mlp: unknown backend '", backend, "': expected cpu or thrust_omp");
+} catch (const std::exception& error) {
+  std::fprintf(stderr, "%s\n", error.what());
+  return 1;
+}
