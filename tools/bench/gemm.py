@@ -14,7 +14,7 @@ import time
 SIZES = (1024, 2048)
 
 
-def torch_gflops(n, rounds):
+def torch_gflops(torch, n, rounds):
     a, b = torch.randn(n, n), torch.randn(n, n)
     torch.mm(a, b)  # warm-up
     best = float("inf")
@@ -43,7 +43,6 @@ def main():
     # Debian's torch calls whatever libblas.so.3 is (OpenBLAS once libopenblas0 is installed), and
     # torch.set_num_threads does not reach OpenBLAS: its thread count is set before it loads.
     os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
-    global torch
     import torch
     if not os.path.exists(args.binary):
         root = os.path.join(here, "..", "..")
@@ -63,7 +62,7 @@ def main():
                 n, gflops = line.split()
                 best[int(n)][0] = max(best[int(n)][0], float(gflops))
         for n in SIZES:
-            best[n][1] = max(best[n][1], torch_gflops(n, args.rounds))
+            best[n][1] = max(best[n][1], torch_gflops(torch, n, args.rounds))
     for n, (ours, theirs) in best.items():
         print(f"gemm {n}x{n}: tapenet {ours:.1f} GFLOP/s, torch.mm {theirs:.1f} GFLOP/s, ratio={ours / theirs:.2f}")
 

@@ -46,8 +46,8 @@ Tensor<B, T> sum_to(const Tensor<B, T>& x, const Shape& shape) {
   if (x.shape() == shape) return x;
   if (broadcast_shapes(shape, x.shape()) != x.shape())
     fail("sum_to: shape ", shape, " does not broadcast to ", x.shape());
-  auto out = Tensor<B, T>::empty(shape);
   if (shape.numel() == 1) return Tensor<B, T>::full(shape, B::sum(x.data(), x.numel()));
+  auto out = Tensor<B, T>::empty(shape);
   SumToKernel<T> kernel{x.data(), out.data(), x.dim(), {}, {}, {}, 1};
   auto strides = x.shape().strides();
   int shift = x.dim() - shape.rank();
