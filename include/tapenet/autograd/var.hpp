@@ -37,13 +37,16 @@ class Var {
 
   bool defined() const { return node_ != nullptr; }
   const Tensor<B, T>& value() const { return node_->value; }
+  // The tensor behind the variable, like PyTorch's .data: for updates that must not be
+  // differentiated, such as an optimiser's step or an initialisation.
+  Tensor<B, T>& data() const { return node_->value; }
   const Shape& shape() const { return node_->value.shape(); }
   T item() const { return node_->value.item(); }
 
   // The accumulated gradient; undefined until backward() reaches this variable.
   // It may share memory with other gradients: read it, do not write into it.
   const Tensor<B, T>& grad() const { return node_->grad; }
-  bool requires_grad() const { return node_->requires_grad; }
+  bool requires_grad() const { return node_ && node_->requires_grad; }
   bool is_leaf() const { return node_->is_leaf; }
   const std::string& name() const { return node_->name; }
   Var& set_name(std::string name) {
@@ -78,6 +81,7 @@ class Var {
 
   // The result of an op: records a tape entry when any input requires grad and recording is on.
   // backward receives the output's gradient and adds each input's share into that input.
+  // An undefined input (a layer without bias) is skipped.
   template <class Backward>
   static Var record(std::string op, Tensor<B, T> value, std::initializer_list<Var> inputs,
                     Backward backward) {
@@ -89,7 +93,8 @@ class Var {
     out.node_->requires_grad = true;
     out.node_->is_leaf = false;
     Tape::Entry entry{std::move(op), {}, out.node_, {}};
-    for (const Var& input : inputs) entry.inputs.push_back(input.node_);
+    for (const Var& input : inputs)
+      if (input.defined()) entry.inputs.push_back(input.node_);
     entry.backward = [node = out.node_, backward = std::move(backward)] { backward(node->grad); };
     Tape::active().record(std::move(entry));
     return out;

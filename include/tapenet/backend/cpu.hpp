@@ -53,6 +53,14 @@ struct cpu {
     for (std::int64_t i = 0; i < count; ++i) kernel(i);
   }
 
+  // For kernels whose every call does a row's or a channel's worth of work: few calls, each
+  // costly, so the grain is counted in elements of work rather than in calls.
+  template <class Kernel>
+  static void for_each(std::int64_t count, Kernel kernel, std::int64_t work_per_call) {
+#pragma omp parallel for schedule(static) if (count > 1 && count * work_per_call >= parallel_grain)
+    for (std::int64_t i = 0; i < count; ++i) kernel(i);
+  }
+
   template <class T>
   static T sum(const T* data, std::int64_t count) {
     T total = 0;

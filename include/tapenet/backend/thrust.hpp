@@ -77,6 +77,12 @@ struct ThrustBackend {
                      thrust::counting_iterator<std::int64_t>(count), kernel);
   }
 
+  // A GPU gives every call its own thread whatever the work per call.
+  template <class Kernel>
+  static void for_each(std::int64_t count, Kernel kernel, std::int64_t /*work_per_call*/) {
+    for_each(count, kernel);
+  }
+
   // Two passes: up to 1024 slices summed in parallel, then their sums added in order. The result
   // does not depend on the thread count, and the code is the same for every System.
   template <class T>

@@ -22,6 +22,7 @@ struct ProbeKernel {
 //   upload / download     copies between host memory and device memory
 //   copy                  a copy within the device
 //   for_each(n, kernel)   calls kernel(i) for every i in [0, n), in parallel, on the device
+//   for_each(n, kernel, w)  the same, for kernels that do about w elements' work per call
 //   sum(data, n)          the sum of n device elements, returned to the host
 //   gemm(...)             C = alpha * op(A) * op(B) + beta * C on row-major matrices,
 //                         op(X) = X or its transpose; the one kernel worth a vendor library
@@ -34,6 +35,7 @@ concept Backend = requires(std::int64_t n, float* out, const float* in, double* 
   B::download(out, in, n);
   B::copy(out, in, n);
   B::for_each(n, kernel);
+  B::for_each(n, kernel, n);
   { B::sum(in, n) } -> std::same_as<float>;
   { B::sum(in_d, n) } -> std::same_as<double>;
   B::gemm(false, true, n, n, n, 1.0f, in, in, 0.0f, out);

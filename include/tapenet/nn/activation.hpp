@@ -1,0 +1,34 @@
+#pragma once
+#include "tapenet/autograd/activation.hpp"
+#include "tapenet/autograd/reshape.hpp"
+#include "tapenet/nn/module.hpp"
+
+namespace tapenet::nn {
+
+// Layers without parameters share this: nothing to visit, nothing to switch.
+template <Backend B, class T>
+struct Stateless {
+  using backend_type = B;
+  using value_type = T;
+  template <class Visitor>
+  void visit(const std::string&, Visitor&&) {}
+  bool training = true;
+  void train(bool on = true) { training = on; }
+};
+
+template <Backend B, class T = float>
+struct ReLU : Stateless<B, T> {
+  static constexpr const char* type_name = "ReLU";
+  Var<B, T> operator()(const Var<B, T>& x) { return relu(x); }
+};
+
+// [N, C, H, W] -> [N, C*H*W], like nn.Flatten().
+template <Backend B, class T = float>
+struct Flatten : Stateless<B, T> {
+  static constexpr const char* type_name = "Flatten";
+  Var<B, T> operator()(const Var<B, T>& x) { return flatten(x, 1, -1); }
+  // The width after flattening depends on H and W, unknown until run time.
+  std::int64_t output_width(std::int64_t) const { return 0; }
+};
+
+}  // namespace tapenet::nn

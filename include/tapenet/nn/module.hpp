@@ -1,0 +1,105 @@
+#pragma once
+// What every layer is: a plain value type with
+//   y = layer(x)                  its forward pass, recorded on the tape
+//   layer.visit(prefix, visitor)  calls visitor(name, item) for each parameter (a Var), buffer
+//                                 (a Tensor) and counter (an int64), named as in PyTorch
+//   layer.train(bool)             switches training/evaluation behaviour (BatchNorm's); the
+//                                 current mode is layer.training
+//   Layer::type_name              "Conv2d", for messages and summaries
+// Composite layers (Sequential, BasicBlock, ResNet) also have forward_with(x, call), their forward
+// pass with every child called through call(child, child_name, input): forward passes a plain
+// call, summary() passes one that records each child's output.
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "tapenet/autograd/var.hpp"
+
+namespace tapenet::nn {
+
+// "layer1.0" + "conv1" -> "layer1.0.conv1"
+inline std::string join_name(const std::string& prefix, const std::string& name) {
+  return prefix.empty() ? name : prefix + "." + name;
+}
+
+namespace detail {
+struct VisitProbe {
+  template <class Item>
+  void operator()(const std::string&, Item&) const {}
+};
+}  // namespace detail
+
+template <class L>
+concept Module = requires(L layer, const Var<typename L::backend_type, typename L::value_type>& x,
+                          std::string prefix) {
+  { layer(x) } -> std::same_as<Var<typename L::backend_type, typename L::value_type>>;
+  layer.visit(prefix, detail::VisitProbe{});
+  layer.train(true);
+  { layer.training } -> std::convertible_to<bool>;
+  { L::type_name } -> std::convertible_to<const char*>;
+};
+
+template <class L>
+concept Composite = Module<L> && requires(L layer, const Var<typename L::backend_type,
+                                                                typename L::value_type>& x) {
+  layer.forward_with(x, [](auto& child, const std::string&, const auto& in) { return child(in); });
+};
+
+// The size of dimension 1 a layer expects of its input, and gives its output, when it has a
+// fixed one: channels for Conv2d and BatchNorm2d, features for Linear. 0 means "any".
+template <class L>
+std::int64_t input_width(const L& layer) {
+  if constexpr (requires { layer.in_channels(); })
+    return layer.in_channels();
+  else if constexpr (requires { layer.in_features(); })
+    return layer.in_features();
+  else
+    return 0;
+}
+template <class L>
+std::int64_t output_width(const L& layer, std::int64_t input) {
+  if constexpr (requires { layer.out_channels(); })
+    return layer.out_channels();
+  else if constexpr (requires { layer.out_features(); })
+    return layer.out_features();
+  else if constexpr (requires { layer.output_width(input); })
+    return layer.output_width(input);
+  else
+    return input;  // ReLU, pooling: the channels pass through
+}
+
+template <Module L>
+auto parameters(L& layer) {
+  using V = Var<typename L::backend_type, typename L::value_type>;
+  std::vector<V> all;
+  layer.visit("", [&](const std::string&, auto& item) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(item)>, V>) all.push_back(item);
+  });
+  return all;
+}
+
+template <Module L>
+auto named_parameters(L& layer) {
+  using V = Var<typename L::backend_type, typename L::value_type>;
+  std::vector<std::pair<std::string, V>> all;
+  layer.visit("", [&](const std::string& name, auto& item) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(item)>, V>) all.emplace_back(name, item);
+  });
+  return all;
+}
+
+template <Module L>
+std::int64_t parameter_count(L& layer) {
+  std::int64_t count = 0;
+  for (const auto& p : parameters(layer)) count += p.shape().numel();
+  return count;
+}
+
+// Makes every parameter a leaf that requires grad: what a layer's constructor does to its weights.
+template <Backend B, class T>
+Var<B, T> parameter(Tensor<B, T> value) {
+  return Var<B, T>(std::move(value), true);
+}
+
+}  // namespace tapenet::nn

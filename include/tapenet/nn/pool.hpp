@@ -1,0 +1,27 @@
+#pragma once
+#include "tapenet/autograd/pool.hpp"
+#include "tapenet/nn/activation.hpp"
+
+namespace tapenet::nn {
+
+// nn.MaxPool2d(kernel_size, stride = kernel_size, padding = 0).
+template <Backend B, class T = float>
+struct MaxPool2d : Stateless<B, T> {
+  static constexpr const char* type_name = "MaxPool2d";
+  Size2 kernel_size;
+  MaxPool2dOptions options;
+  explicit MaxPool2d(Size2 kernel, MaxPool2dOptions pool_options = {})
+      : kernel_size(kernel), options(pool_options) {}
+  Var<B, T> operator()(const Var<B, T>& x) { return max_pool2d(x, kernel_size, options); }
+};
+
+// nn.AdaptiveAvgPool2d(output_size): averages over windows that tile the input, whatever its size.
+template <Backend B, class T = float>
+struct AdaptiveAvgPool2d : Stateless<B, T> {
+  static constexpr const char* type_name = "AdaptiveAvgPool2d";
+  Size2 output_size;
+  explicit AdaptiveAvgPool2d(Size2 size) : output_size(size) {}
+  Var<B, T> operator()(const Var<B, T>& x) { return adaptive_avg_pool2d(x, output_size); }
+};
+
+}  // namespace tapenet::nn

@@ -1,0 +1,148 @@
+#pragma once
+#include <cstddef>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "tapenet/nn/module.hpp"
+
+namespace tapenet::nn {
+
+namespace detail {
+// Checks, as layers are composed, that each one's input width (channels or features) is what the
+// layer before it gives. Width 0 means "not fixed" and matches anything.
+struct WidthChecker {
+  std::string container;
+  std::int64_t width = 0;
+  std::string producer;
+
+  template <class L>
+  void next(const L& layer, const std::string& name) {
+    std::int64_t expected = input_width(layer);
+    if (expected != 0 && width != 0 && expected != width)
+      fail(container, ": layer ", name, " (", L::type_name, ") expects ", expected,
+           " input channels/features, but layer ", producer, " gives ", width);
+    width = output_width(layer, width);
+    producer = name + " (" + L::type_name + ")";
+  }
+};
+}  // namespace detail
+
+// Layers applied one after another, like nn.Sequential. The list of layer types is fixed at
+// compile time, so a forward pass is a fold over a tuple: no virtual calls, and the compiler sees
+// the whole network. Children are named "0", "1", ... as in PyTorch.
+template <Module... Layers>
+class Sequential {
+  static_assert(sizeof...(Layers) > 0, "nn::Sequential needs at least one layer");
+  using First = std::tuple_element_t<0, std::tuple<Layers...>>;
+
+ public:
+  using backend_type = typename First::backend_type;
+  using value_type = typename First::value_type;
+  static_assert((std::is_same_v<typename Layers::backend_type, backend_type> && ...) &&
+                    (std::is_same_v<typename Layers::value_type, value_type> && ...),
+                "nn::Sequential: every layer must have the same backend and scalar type");
+  static constexpr const char* type_name = "Sequential";
+  using V = Var<backend_type, value_type>;
+
+  std::tuple<Layers...> layers;
+
+  explicit Sequential(Layers... children) : layers(std::move(children)...) {
+    detail::WidthChecker checker{"Sequential"};
+    for_each_child([&](auto& child, const std::string& name) { checker.next(child, name); });
+  }
+
+  template <std::size_t I>
+  auto& get() {
+    return std::get<I>(layers);
+  }
+
+  V operator()(const V& x) {
+    return forward_with(x, [](auto& child, const std::string&, const V& in) { return child(in); });
+  }
+
+  template <class Call>
+  V forward_with(const V& x, Call&& call) {
+    V y = x;
+    for_each_child([&](auto& child, const std::string& name) { y = call(child, name, y); });
+    return y;
+  }
+
+  template <class Visitor>
+  void visit(const std::string& prefix, Visitor&& visitor) {
+    for_each_child([&](auto& child, const std::string& name) {
+      child.visit(join_name(prefix, name), visitor);
+    });
+  }
+  bool training = true;
+  void train(bool on = true) {
+    training = on;
+    for_each_child([&](auto& child, const std::string&) { child.train(on); });
+  }
+
+  std::int64_t in_channels() const { return input_width(std::get<0>(layers)); }
+  std::int64_t output_width(std::int64_t input) const {
+    std::apply([&](const auto&... child) { ((input = nn::output_width(child, input)), ...); },
+               layers);
+    return input;
+  }
+
+ private:
+  template <class F>
+  void for_each_child(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (f(std::get<I>(layers), std::to_string(I)), ...);
+    }(std::index_sequence_for<Layers...>{});
+  }
+};
+
+// A run-time number of layers of one type applied in order: how ResNet holds its stages
+// (layer1 = two BasicBlocks for ResNet18, three for ResNet34). Named "0", "1", ... too.
+template <Module Layer>
+class Stack {
+ public:
+  using backend_type = typename Layer::backend_type;
+  using value_type = typename Layer::value_type;
+  static constexpr const char* type_name = "Sequential";
+  using V = Var<backend_type, value_type>;
+
+  std::vector<Layer> layers;
+
+  explicit Stack(std::vector<Layer> children) : layers(std::move(children)) {
+    if (layers.empty()) fail("Stack: needs at least one layer");
+    detail::WidthChecker checker{"Sequential"};
+    for (std::size_t i = 0; i < layers.size(); ++i) checker.next(layers[i], std::to_string(i));
+  }
+
+  Layer& operator[](std::size_t i) { return layers.at(i); }
+  std::size_t size() const { return layers.size(); }
+
+  V operator()(const V& x) {
+    return forward_with(x, [](auto& child, const std::string&, const V& in) { return child(in); });
+  }
+  template <class Call>
+  V forward_with(const V& x, Call&& call) {
+    V y = x;
+    for (std::size_t i = 0; i < layers.size(); ++i) y = call(layers[i], std::to_string(i), y);
+    return y;
+  }
+  template <class Visitor>
+  void visit(const std::string& prefix, Visitor&& visitor) {
+    for (std::size_t i = 0; i < layers.size(); ++i)
+      layers[i].visit(join_name(prefix, std::to_string(i)), visitor);
+  }
+  bool training = true;
+  void train(bool on = true) {
+    training = on;
+    for (auto& layer : layers) layer.train(on);
+  }
+
+  std::int64_t in_channels() const { return input_width(layers.front()); }
+  std::int64_t output_width(std::int64_t input) const {
+    for (const auto& layer : layers) input = nn::output_width(layer, input);
+    return input;
+  }
+};
+
+}  // namespace tapenet::nn

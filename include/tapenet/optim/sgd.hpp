@@ -1,0 +1,98 @@
+#pragma once
+// Stochastic gradient descent with PyTorch's exact update rule (torch.optim.SGD):
+//   g = grad + weight_decay * p
+//   buf = g                                   on the first step
+//   buf = momentum * buf + (1 - dampening) * g   after that
+//   g = g + momentum * buf  (nesterov)   or   g = buf
+//   p = p - lr * g
+#include <cstdint>
+#include <vector>
+
+#include "tapenet/autograd/var.hpp"
+
+namespace tapenet::optim {
+
+struct SGDOptions {
+  double lr = 0.001;
+  double momentum = 0.0;
+  double dampening = 0.0;
+  double weight_decay = 0.0;
+  bool nesterov = false;
+};
+
+namespace kernels {
+// One parameter element per call; `first` says whether the momentum buffer is new.
+template <class T>
+struct SgdStepKernel {
+  T* param;
+  const T* grad;
+  T* buffer;  // null without momentum
+  T lr, momentum, dampening, weight_decay;
+  bool nesterov, first;
+  TAPENET_HD void operator()(std::int64_t i) const {
+    T g = grad[i] + weight_decay * param[i];
+    if (buffer) {
+      T b = first ? g : momentum * buffer[i] + (T(1) - dampening) * g;
+      buffer[i] = b;
+      g = nesterov ? g + momentum * b : b;
+    }
+    param[i] -= lr * g;
+  }
+};
+}  // namespace kernels
+
+template <Backend B, class T = float>
+class SGD {
+ public:
+  SGDOptions options;
+
+  SGD(std::vector<Var<B, T>> params, SGDOptions sgd_options)
+      : options(sgd_options), params_(std::move(params)), buffers_(params_.size()) {
+    if (!(options.lr >= 0)) fail("SGD: invalid learning rate ", options.lr);
+    if (!(options.momentum >= 0)) fail("SGD: invalid momentum ", options.momentum);
+    if (!(options.weight_decay >= 0)) fail("SGD: invalid weight_decay ", options.weight_decay);
+    if (options.nesterov && (options.momentum <= 0 || options.dampening != 0))
+      fail("SGD: nesterov momentum needs a momentum above 0 and zero dampening");
+    for (const auto& p : params_)
+      if (!p.requires_grad() || !p.is_leaf())
+        fail("SGD: every parameter must be a leaf variable that requires grad");
+  }
+
+  // Forgets every gradient (set_to_none, PyTorch's default).
+  void zero_grad() {
+    for (auto& p : params_) p.zero_grad();
+  }
+
+  // One update of every parameter that has a gradient; the others are left alone, as in PyTorch.
+  void step() {
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+      const Var<B, T>& p = params_[i];
+      if (!p.grad().defined()) continue;
+      bool first = false;
+      if (options.momentum != 0 && !buffers_[i].defined()) {
+        buffers_[i] = Tensor<B, T>::empty(p.shape());
+        first = true;
+      }
+      kernels::SgdStepKernel<T> kernel{p.data().data(),
+                                       p.grad().data(),
+                                       options.momentum != 0 ? buffers_[i].data() : nullptr,
+                                       T(options.lr),
+                                       T(options.momentum),
+                                       T(options.dampening),
+                                       T(options.weight_decay),
+                                       options.nesterov,
+                                       first};
+      B::for_each(p.shape().numel(), kernel);
+    }
+  }
+
+  const std::vector<Var<B, T>>& parameters() const { return params_; }
+  // The momentum buffer of parameter i (undefined before its first step): the optimiser's state.
+  Tensor<B, T>& momentum_buffer(std::size_t i) { return buffers_.at(i); }
+
+ private:
+  std::vector<Var<B, T>> params_;
+  std::vector<Tensor<B, T>> buffers_;
+};
+
+}  // namespace tapenet::optim
