@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev                                 # the CPU backend's matrix library
   libthrust-dev libcub-dev                      # Thrust, for the GPU backend's code on the CPU
   libstb-dev                                    # image loading and writing
+  nlohmann-json3-dev                            # safetensors' JSON header
   catch2 clang-format                           # the tests, and the formatting check
   mkdocs mkdocs-material                        # the course as a website, checked for broken links
 )

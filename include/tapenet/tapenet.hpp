@@ -39,3 +39,6 @@
 #include "tapenet/optim/sgd.hpp"
 
 #include "tapenet/models/resnet.hpp"
+
+#include "tapenet/io/safetensors.hpp"
+#include "tapenet/io/state_dict.hpp"

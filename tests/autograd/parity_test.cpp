@@ -2,32 +2,22 @@
 // The fixtures hold inputs, the weights R, out = op(inputs), and the gradients of sum(out * R).
 #include <functional>
 
-#include "support/backends.hpp"
-#include "support/fixtures.hpp"
+#include "support/parity.hpp"
 
 using namespace tapenet;
 using tapenet::testing::require_close;
 
 namespace {
 template <class B>
-using Inputs = std::vector<Var<B>>;
+using Inputs = testing::Inputs<B>;
 
 template <class B>
 void check_against_pytorch(
     const std::string& name, const std::vector<std::string>& input_names,
     const std::function<Var<B>(const Inputs<B>&, const testing::Fixtures&)>& op) {
-  INFO("fixture case " << name);
   static const testing::Fixtures fixtures("autograd.txt");
-  Inputs<B> inputs;
-  for (const auto& input : input_names)
-    inputs.emplace_back(fixtures.tensor<B>(name + "." + input), true);
-  Var<B> out = op(inputs, fixtures);
-  require_close(out.value(), fixtures.tensor<B>(name + ".out"));
-  sum(out * Var<B>(fixtures.tensor<B>(name + ".grad_out"))).backward();
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    INFO("gradient of " << input_names[i]);
-    require_close(inputs[i].grad(), fixtures.tensor<B>(name + ".grad_" + input_names[i]));
-  }
+  testing::check_against_pytorch<B>(fixtures, name, input_names,
+                                    [&](const Inputs<B>& inputs) { return op(inputs, fixtures); });
 }
 }  // namespace
 

@@ -8,7 +8,7 @@
 namespace tapenet {
 
 struct MaxPool2dOptions {
-  std::optional<Size2> stride;  // the kernel size when not given, as in PyTorch
+  std::optional<Size2> stride = std::nullopt;  // the kernel size when not given, as in PyTorch
   Size2 padding = 0;
   Size2 dilation = 1;
 };

@@ -15,7 +15,7 @@ namespace detail {
 struct WidthChecker {
   std::string container;
   std::int64_t width = 0;
-  std::string producer;
+  std::string producer = {};
 
   template <class L>
   void next(const L& layer, const std::string& name) {

@@ -6,6 +6,7 @@
 //   g = g + momentum * buf  (nesterov)   or   g = buf
 //   p = p - lr * g
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include "tapenet/autograd/var.hpp"
@@ -57,6 +58,9 @@ class SGD {
       if (!p.requires_grad() || !p.is_leaf())
         fail("SGD: every parameter must be a leaf variable that requires grad");
   }
+
+  SGD(std::initializer_list<Var<B, T>> params, SGDOptions sgd_options)
+      : SGD(std::vector<Var<B, T>>(params), sgd_options) {}
 
   // Forgets every gradient (set_to_none, PyTorch's default).
   void zero_grad() {
