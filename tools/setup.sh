@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev                            # safetensors' JSON header
   catch2 clang-format                           # the tests, and the formatting check
   mkdocs mkdocs-material                        # the course as a website, checked for broken links
+  python3-torchvision                           # the PyTorch round trip of a ResNet18 state dict
 )
 
 missing=()
