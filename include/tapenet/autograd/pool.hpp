@@ -26,14 +26,13 @@ Var<B, T> max_pool2d(const Var<B, T>& x, Size2 kernel, MaxPool2dOptions options 
   std::int64_t planes = g.batch * g.channels;
   auto out = Tensor<B, T>::empty({g.batch, g.channels, g.out_height(), g.out_width()});
   auto argmax = Tensor<B, std::int32_t>::empty(out.shape());
-  B::for_each(planes * g.out_height(),
-              kernels::MaxPoolKernel<T>{x.value().data(), out.data(), argmax.data(), g},
-              g.out_width() * g.kernel_h * g.kernel_w);
+  B::for_each(planes, kernels::MaxPoolKernel<T>{x.value().data(), out.data(), argmax.data(), g},
+              out.numel() / planes * g.kernel_h * g.kernel_w);
   auto backward = [x, argmax, g, planes](const Tensor<B, T>& grad) {
     auto grad_x = Tensor<B, T>::empty(x.shape());
-    B::for_each(planes * g.height,
+    B::for_each(planes,
                 kernels::MaxPoolBackwardKernel<T>{grad.data(), argmax.data(), grad_x.data(), g},
-                g.width * g.out_height() * g.out_width());
+                g.height * g.width);
     x.accumulate_grad(grad_x);
   };
   return Var<B, T>::record("max_pool2d", out, {x}, backward);
@@ -55,9 +54,8 @@ Var<B, T> adaptive_avg_pool2d(const Var<B, T>& x, Size2 output_size) {
               g.height * g.width / (g.out_height * g.out_width) + 1);
   auto backward = [x, g](const Tensor<B, T>& grad) {
     auto grad_x = Tensor<B, T>::empty(x.shape());
-    B::for_each(g.planes * g.height,
-                kernels::AdaptiveAvgPoolBackwardKernel<T>{grad.data(), grad_x.data(), g},
-                g.width * g.out_height);
+    B::for_each(g.planes, kernels::AdaptiveAvgPoolBackwardKernel<T>{grad.data(), grad_x.data(), g},
+                g.height * g.width);
     x.accumulate_grad(grad_x);
   };
   return Var<B, T>::record("adaptive_avg_pool2d", out, {x}, backward);

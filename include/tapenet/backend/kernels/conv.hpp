@@ -9,74 +9,92 @@
 namespace tapenet::kernels {
 
 // Sizes of one 2-D convolution or pooling window sweep, in PyTorch's terms.
+// The output size is worked out once, here: kernels read it millions of times, and a 64-bit
+// division costs tens of cycles.
 struct ConvGeometry {
   std::int64_t batch, channels, height, width;
   std::int64_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
+  std::int64_t out_h, out_w;
 
-  TAPENET_HD std::int64_t out_height() const {
-    return (height + 2 * pad_h - dilation_h * (kernel_h - 1) - 1) / stride_h + 1;
-  }
-  TAPENET_HD std::int64_t out_width() const {
-    return (width + 2 * pad_w - dilation_w * (kernel_w - 1) - 1) / stride_w + 1;
-  }
+  ConvGeometry(std::int64_t n, std::int64_t c, std::int64_t h, std::int64_t w, std::int64_t kh,
+               std::int64_t kw, std::int64_t sh, std::int64_t sw, std::int64_t ph, std::int64_t pw,
+               std::int64_t dh, std::int64_t dw)
+      : batch(n), channels(c), height(h), width(w), kernel_h(kh), kernel_w(kw), stride_h(sh),
+        stride_w(sw), pad_h(ph), pad_w(pw), dilation_h(dh), dilation_w(dw),
+        out_h((h + 2 * ph - dh * (kh - 1) - 1) / sh + 1),
+        out_w((w + 2 * pw - dw * (kw - 1) - 1) / sw + 1) {}
+
+  TAPENET_HD std::int64_t out_height() const { return out_h; }
+  TAPENET_HD std::int64_t out_width() const { return out_w; }
   TAPENET_HD std::int64_t patch_size() const { return channels * kernel_h * kernel_w; }
   // Columns of the im2col matrix: one per output position of every image.
   TAPENET_HD std::int64_t column_count() const { return batch * out_height() * out_width(); }
 };
 
-// One call fills one run of OW consecutive columns: row (c, kh, kw) of the matrix, for output
-// row oh of image n. Positions that fall in the padding read as zero.
+// One call fills row (c, kh, kw) of the matrix: the pixel that kernel tap (kh, kw) of channel c
+// meets at every output position of every image. Taps that fall in the padding read as zero.
+// Along a row of the output, the taps that land inside the image form one run [first, last), so
+// the inner loop is a plain copy with zeros either side.
 template <class T>
 struct Im2ColKernel {
   const T* image;
   T* columns;
   ConvGeometry g;
-  TAPENET_HD void operator()(std::int64_t run) const {
-    std::int64_t out_h = g.out_height(), out_w = g.out_width();
-    std::int64_t oh = run % out_h, n = (run / out_h) % g.batch, row = run / (out_h * g.batch);
+  TAPENET_HD void operator()(std::int64_t row) const {
+    std::int64_t out_h = g.out_h, out_w = g.out_w;
     std::int64_t kw = row % g.kernel_w, kh = (row / g.kernel_w) % g.kernel_h;
     std::int64_t c = row / (g.kernel_w * g.kernel_h);
-    T* out = columns + row * g.column_count() + (n * out_h + oh) * out_w;
-    std::int64_t h = oh * g.stride_h - g.pad_h + kh * g.dilation_h;
-    if (h < 0 || h >= g.height) {
-      for (std::int64_t ow = 0; ow < out_w; ++ow) out[ow] = T(0);
-      return;
-    }
-    const T* in = image + ((n * g.channels + c) * g.height + h) * g.width;
-    std::int64_t w0 = kw * g.dilation_w - g.pad_w;
-    for (std::int64_t ow = 0; ow < out_w; ++ow) {
-      std::int64_t w = w0 + ow * g.stride_w;
-      out[ow] = w >= 0 && w < g.width ? in[w] : T(0);
+    T* out = columns + row * g.batch * out_h * out_w;
+    std::int64_t w0 = kw * g.dilation_w - g.pad_w;  // input column seen at ow = 0
+    // first and last: the output columns whose tap lands in [0, width)
+    std::int64_t first = w0 >= 0 ? 0 : (-w0 + g.stride_w - 1) / g.stride_w;
+    std::int64_t last = w0 >= g.width ? 0 : (g.width - 1 - w0) / g.stride_w + 1;
+    if (last > out_w) last = out_w;
+    if (first > last) first = last;
+    for (std::int64_t n = 0; n < g.batch; ++n) {
+      const T* plane = image + (n * g.channels + c) * g.height * g.width;
+      for (std::int64_t oh = 0; oh < out_h; ++oh, out += out_w) {
+        std::int64_t h = oh * g.stride_h - g.pad_h + kh * g.dilation_h;
+        if (h < 0 || h >= g.height) {
+          for (std::int64_t ow = 0; ow < out_w; ++ow) out[ow] = T(0);
+          continue;
+        }
+        const T* in = plane + h * g.width;
+        for (std::int64_t ow = 0; ow < first; ++ow) out[ow] = T(0);
+        if (g.stride_w == 1)
+          for (std::int64_t ow = first; ow < last; ++ow) out[ow] = in[w0 + ow];
+        else
+          for (std::int64_t ow = first; ow < last; ++ow) out[ow] = in[w0 + ow * g.stride_w];
+        for (std::int64_t ow = last; ow < out_w; ++ow) out[ow] = T(0);
+      }
     }
   }
 };
 
-// The adjoint of im2col. One call computes one image row (n, c, h): each pixel gathers the
-// gradients of every column entry that copied it, so no two calls write the same place.
+// The adjoint of im2col: every column entry is added back into the pixel it was copied from.
+// One call owns one (n, c) plane of the image, so the additions of different calls never meet.
 template <class T>
 struct Col2ImKernel {
   const T* columns;
   T* image;
   ConvGeometry g;
-  TAPENET_HD void operator()(std::int64_t image_row) const {
+  TAPENET_HD void operator()(std::int64_t plane_index) const {
     std::int64_t out_h = g.out_height(), out_w = g.out_width(), cols = g.column_count();
-    std::int64_t h = image_row % g.height, c = (image_row / g.height) % g.channels;
-    std::int64_t n = image_row / (g.height * g.channels);
-    T* out = image + image_row * g.width;
-    for (std::int64_t w = 0; w < g.width; ++w) out[w] = T(0);
+    std::int64_t c = plane_index % g.channels, n = plane_index / g.channels;
+    T* plane = image + plane_index * g.height * g.width;
+    for (std::int64_t i = 0; i < g.height * g.width; ++i) plane[i] = T(0);
     for (std::int64_t kh = 0; kh < g.kernel_h; ++kh) {
-      std::int64_t shifted_h = h + g.pad_h - kh * g.dilation_h;
-      if (shifted_h < 0 || shifted_h % g.stride_h != 0) continue;
-      std::int64_t oh = shifted_h / g.stride_h;
-      if (oh >= out_h) continue;
       for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
-        const T* in = columns + ((c * g.kernel_h + kh) * g.kernel_w + kw) * cols +
-                      (n * out_h + oh) * out_w;
-        for (std::int64_t w = 0; w < g.width; ++w) {
-          std::int64_t shifted_w = w + g.pad_w - kw * g.dilation_w;
-          if (shifted_w < 0 || shifted_w % g.stride_w != 0) continue;
-          std::int64_t ow = shifted_w / g.stride_w;
-          if (ow < out_w) out[w] += in[ow];
+        const T* in = columns + ((c * g.kernel_h + kh) * g.kernel_w + kw) * cols + n * out_h * out_w;
+        std::int64_t w0 = kw * g.dilation_w - g.pad_w;
+        std::int64_t first = w0 >= 0 ? 0 : (-w0 + g.stride_w - 1) / g.stride_w;
+        std::int64_t last = w0 >= g.width ? 0 : (g.width - 1 - w0) / g.stride_w + 1;
+        if (last > out_w) last = out_w;
+        for (std::int64_t oh = 0; oh < out_h; ++oh, in += out_w) {
+          std::int64_t h = oh * g.stride_h - g.pad_h + kh * g.dilation_h;
+          if (h < 0 || h >= g.height) continue;
+          T* row = plane + h * g.width;
+          for (std::int64_t ow = first; ow < last; ++ow) row[w0 + ow * g.stride_w] += in[ow];
         }
       }
     }
@@ -130,16 +148,16 @@ struct RowSumKernel {
 template <Backend B, class T>
 Tensor<B, T> im2col(const Tensor<B, T>& image, const ConvGeometry& g) {
   auto columns = Tensor<B, T>::empty({g.patch_size(), g.column_count()});
-  std::int64_t runs = g.patch_size() * g.batch * g.out_height();
-  B::for_each(runs, Im2ColKernel<T>{image.data(), columns.data(), g}, g.out_width());
+  B::for_each(g.patch_size(), Im2ColKernel<T>{image.data(), columns.data(), g},
+              g.column_count());
   return columns;
 }
 
 template <Backend B, class T>
 Tensor<B, T> col2im(const Tensor<B, T>& columns, const ConvGeometry& g) {
   auto image = Tensor<B, T>::empty({g.batch, g.channels, g.height, g.width});
-  B::for_each(g.batch * g.channels * g.height, Col2ImKernel<T>{columns.data(), image.data(), g},
-              g.width * g.kernel_h * g.kernel_w);
+  B::for_each(g.batch * g.channels, Col2ImKernel<T>{columns.data(), image.data(), g},
+              g.kernel_h * g.kernel_w * g.out_height() * g.out_width());
   return image;
 }
 

@@ -6,69 +6,59 @@
 
 namespace tapenet::kernels {
 
-// One call computes output row (n, c, oh). Besides each maximum it keeps where in the input plane
-// it was (its index h * W + w), which is all that backward needs. The first maximum wins ties; a
-// NaN wins over any number, as in PyTorch. Padding never wins: it is not read at all.
+// One call pools one (n, c) plane. Besides each maximum it keeps where in the input plane it was
+// (its index h * W + w), which is all that backward needs. The first maximum wins ties; a NaN wins
+// over any number, as in PyTorch. Padding never wins: it is not read at all.
 template <class T>
 struct MaxPoolKernel {
   const T* in;
   T* out;
   std::int32_t* argmax;
   ConvGeometry g;
-  TAPENET_HD void operator()(std::int64_t out_row) const {
+  TAPENET_HD void operator()(std::int64_t plane) const {
     std::int64_t out_h = g.out_height(), out_w = g.out_width();
-    std::int64_t oh = out_row % out_h, plane = out_row / out_h;
     const T* image = in + plane * g.height * g.width;
-    for (std::int64_t ow = 0; ow < out_w; ++ow) {
-      std::int64_t best = -1;
-      T best_value = T(0);
-      for (std::int64_t kh = 0; kh < g.kernel_h; ++kh) {
-        std::int64_t h = oh * g.stride_h - g.pad_h + kh * g.dilation_h;
-        if (h < 0 || h >= g.height) continue;
-        for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
-          std::int64_t w = ow * g.stride_w - g.pad_w + kw * g.dilation_w;
-          if (w < 0 || w >= g.width) continue;
-          T value = image[h * g.width + w];
-          bool is_nan = value != value;
-          if (best < 0 || value > best_value || (is_nan && best_value == best_value)) {
-            best = h * g.width + w;
-            best_value = value;
+    std::int64_t o = plane * out_h * out_w;
+    for (std::int64_t oh = 0; oh < out_h; ++oh) {
+      for (std::int64_t ow = 0; ow < out_w; ++ow, ++o) {
+        std::int64_t best = -1;
+        T best_value = T(0);
+        for (std::int64_t kh = 0; kh < g.kernel_h; ++kh) {
+          std::int64_t h = oh * g.stride_h - g.pad_h + kh * g.dilation_h;
+          if (h < 0 || h >= g.height) continue;
+          for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
+            std::int64_t w = ow * g.stride_w - g.pad_w + kw * g.dilation_w;
+            if (w < 0 || w >= g.width) continue;
+            T value = image[h * g.width + w];
+            bool is_nan = value != value;
+            if (best < 0 || value > best_value || (is_nan && best_value == best_value)) {
+              best = h * g.width + w;
+              best_value = value;
+            }
           }
         }
+        out[o] = best_value;
+        argmax[o] = static_cast<std::int32_t>(best);
       }
-      out[out_row * out_w + ow] = best_value;
-      argmax[out_row * out_w + ow] = static_cast<std::int32_t>(best);
     }
   }
 };
 
-// One call computes input row (n, c, h): each pixel gathers the gradient of every window whose
-// maximum it was. Windows overlap (kernel 3, stride 2), so gathering avoids racing writes.
+// One call per (n, c) plane: each window's gradient goes to the input that was its maximum.
+// Windows overlap (kernel 3, stride 2), so one input may receive several; one call owns the
+// whole plane, so no two calls add into the same place.
 template <class T>
 struct MaxPoolBackwardKernel {
   const T* grad_out;
   const std::int32_t* argmax;
   T* grad_in;
   ConvGeometry g;
-  TAPENET_HD void operator()(std::int64_t in_row) const {
-    std::int64_t out_h = g.out_height(), out_w = g.out_width();
-    std::int64_t h = in_row % g.height, plane = in_row / g.height;
-    const T* grad = grad_out + plane * out_h * out_w;
-    const std::int32_t* index = argmax + plane * out_h * out_w;
-    for (std::int64_t w = 0; w < g.width; ++w) {
-      T total = 0;
-      std::int64_t here = h * g.width + w;
-      for (std::int64_t oh = 0; oh < out_h; ++oh) {
-        std::int64_t top = oh * g.stride_h - g.pad_h;
-        if (h < top || h > top + (g.kernel_h - 1) * g.dilation_h) continue;
-        for (std::int64_t ow = 0; ow < out_w; ++ow) {
-          std::int64_t left = ow * g.stride_w - g.pad_w;
-          if (w < left || w > left + (g.kernel_w - 1) * g.dilation_w) continue;
-          if (index[oh * out_w + ow] == here) total += grad[oh * out_w + ow];
-        }
-      }
-      grad_in[in_row * g.width + w] = total;
-    }
+  TAPENET_HD void operator()(std::int64_t plane) const {
+    std::int64_t outputs = g.out_height() * g.out_width();
+    T* grad = grad_in + plane * g.height * g.width;
+    for (std::int64_t i = 0; i < g.height * g.width; ++i) grad[i] = T(0);
+    for (std::int64_t o = plane * outputs; o < (plane + 1) * outputs; ++o)
+      grad[argmax[o]] += grad_out[o];
   }
 };
 
@@ -107,27 +97,25 @@ struct AdaptiveAvgPoolKernel {
   }
 };
 
-// One call per input row (plane, h): each pixel gathers grad / window size from every window
-// that contains it.
+// One call per plane: each window spreads grad / window size over the inputs it averaged.
 template <class T>
 struct AdaptiveAvgPoolBackwardKernel {
   const T* grad_out;
   T* grad_in;
   AvgPoolGeometry g;
-  TAPENET_HD void operator()(std::int64_t in_row) const {
-    std::int64_t h = in_row % g.height, plane = in_row / g.height;
+  TAPENET_HD void operator()(std::int64_t plane) const {
     const T* grad = grad_out + plane * g.out_height * g.out_width;
-    T* out = grad_in + in_row * g.width;
-    for (std::int64_t w = 0; w < g.width; ++w) out[w] = T(0);
+    T* out = grad_in + plane * g.height * g.width;
+    for (std::int64_t i = 0; i < g.height * g.width; ++i) out[i] = T(0);
     for (std::int64_t oh = 0; oh < g.out_height; ++oh) {
       std::int64_t h0 = window_start(oh, g.height, g.out_height);
       std::int64_t h1 = window_end(oh, g.height, g.out_height);
-      if (h < h0 || h >= h1) continue;
       for (std::int64_t ow = 0; ow < g.out_width; ++ow) {
         std::int64_t w0 = window_start(ow, g.width, g.out_width);
         std::int64_t w1 = window_end(ow, g.width, g.out_width);
         T share = grad[oh * g.out_width + ow] / T((h1 - h0) * (w1 - w0));
-        for (std::int64_t w = w0; w < w1; ++w) out[w] += share;
+        for (std::int64_t h = h0; h < h1; ++h)
+          for (std::int64_t w = w0; w < w1; ++w) out[h * g.width + w] += share;
       }
     }
   }
