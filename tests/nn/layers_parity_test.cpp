@@ -25,7 +25,10 @@ TEMPLATE_TEST_CASE("PyTorch parity: conv2d with stride, padding, dilation and bi
                         Case{"conv_rect", {{2, 1}, {1, 2}}, true},
                         Case{"conv_dilation", {1, 2, 2}, false},
                         Case{"conv_1x1_stride2", {2}, false},
-                        Case{"conv_7x7_stem", {2, 3}, false}}) {
+                        Case{"conv_7x7_stem", {2, 3}, false},
+                        Case{"conv_1x1_image", {1, 1}, true},
+                        Case{"conv_2x2_stride2", {2, 1}, false},
+                        Case{"conv_crop_dilated", {1, {1, 3}, 2}, false}}) {
     std::vector<std::string> names{"x", "w"};
     if (c.bias) names.push_back("b");
     testing::check_against_pytorch<B>(

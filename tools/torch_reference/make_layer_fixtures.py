@@ -28,6 +28,10 @@ def layer_fixtures():
         "conv_dilation": (r(2, 2, 9, 9), r(3, 2, 3, 3), None, dict(padding=2, dilation=2)),
         "conv_1x1_stride2": (r(3, 4, 6, 6), r(8, 4, 1, 1), None, dict(stride=2)),
         "conv_7x7_stem": (r(1, 3, 16, 16), r(4, 3, 7, 7), None, dict(stride=2, padding=3)),
+        # kernels partly outside the image everywhere, as in ResNet's last stage on 32x32 images
+        "conv_1x1_image": (r(3, 4, 1, 1), r(5, 4, 3, 3), r(5), dict(padding=1)),
+        "conv_2x2_stride2": (r(2, 3, 2, 2), r(4, 3, 3, 3), None, dict(stride=2, padding=1)),
+        "conv_crop_dilated": (r(2, 2, 3, 2), r(3, 2, 3, 3), None, dict(padding=(1, 3), dilation=2)),
     }
     for case, (x, w, b, kw) in conv_cases.items():
         inputs = {"x": x, "w": w} if b is None else {"x": x, "w": w, "b": b}

@@ -24,6 +24,24 @@ struct ConvGeometry {
         out_h((h + 2 * ph - dh * (kh - 1) - 1) / sh + 1),
         out_w((w + 2 * pw - dw * (kw - 1) - 1) / sw + 1) {}
 
+  // The same sweep with only kernel rows [top, bottom) and columns [left, right): where the others
+  // meet only padding, they contribute nothing. The output size does not change.
+  ConvGeometry cropped(std::int64_t top, std::int64_t bottom, std::int64_t left,
+                       std::int64_t right) const {
+    ConvGeometry part = *this;
+    part.kernel_h = bottom - top;
+    part.kernel_w = right - left;
+    part.pad_h = pad_h - top * dilation_h;
+    part.pad_w = pad_w - left * dilation_w;
+    return part;
+  }
+
+  ConvGeometry with_batch(std::int64_t images) const {
+    ConvGeometry part = *this;
+    part.batch = images;
+    return part;
+  }
+
   TAPENET_HD std::int64_t out_height() const { return out_h; }
   TAPENET_HD std::int64_t out_width() const { return out_w; }
   TAPENET_HD std::int64_t patch_size() const { return channels * kernel_h * kernel_w; }
@@ -132,33 +150,51 @@ struct BatchFirstToChannelsFirstKernel {
   }
 };
 
-// Sums each row of a [rows, length] matrix: the bias gradient from the [OC, N*P] output gradient.
+// The bias gradient: the output gradient [N, C, P] summed over images and positions.
 template <class T>
-struct RowSumKernel {
+struct ChannelSumKernel {
   const T* in;
   T* out;
-  std::int64_t length;
-  TAPENET_HD void operator()(std::int64_t row) const {
+  std::int64_t batch, channels, plane;
+  TAPENET_HD void operator()(std::int64_t c) const {
     T total = 0;
-    for (std::int64_t i = 0; i < length; ++i) total += in[row * length + i];
-    out[row] = total;
+    for (std::int64_t n = 0; n < batch; ++n)
+      for (std::int64_t p = 0; p < plane; ++p) total += in[(n * channels + c) * plane + p];
+    out[c] = total;
   }
 };
 
+// Copies weight[:, :, top:bottom, left:right] ([OC*C, KH, KW] planes) into a smaller kernel, or,
+// backwards, scatters a small kernel's gradient into a zeroed full-size one. One call per plane.
+template <class T>
+struct KernelCropKernel {
+  const T* in;
+  T* out;
+  std::int64_t kernel_h, kernel_w, top, left, crop_h, crop_w;
+  bool backwards;
+  TAPENET_HD void operator()(std::int64_t plane) const {
+    for (std::int64_t i = 0; i < crop_h; ++i)
+      for (std::int64_t j = 0; j < crop_w; ++j) {
+        std::int64_t full = (plane * kernel_h + top + i) * kernel_w + left + j;
+        std::int64_t small = (plane * crop_h + i) * crop_w + j;
+        if (backwards)
+          out[full] = in[small];
+        else
+          out[small] = in[full];
+      }
+  }
+};
+
+// The matrix of g.batch images starting at `image`, written to `columns` ([K, g.column_count()]).
 template <Backend B, class T>
-Tensor<B, T> im2col(const Tensor<B, T>& image, const ConvGeometry& g) {
-  auto columns = Tensor<B, T>::empty({g.patch_size(), g.column_count()});
-  B::for_each(g.patch_size(), Im2ColKernel<T>{image.data(), columns.data(), g},
-              g.column_count());
-  return columns;
+void im2col(const T* image, T* columns, const ConvGeometry& g) {
+  B::for_each(g.patch_size(), Im2ColKernel<T>{image, columns, g}, g.column_count());
 }
 
 template <Backend B, class T>
-Tensor<B, T> col2im(const Tensor<B, T>& columns, const ConvGeometry& g) {
-  auto image = Tensor<B, T>::empty({g.batch, g.channels, g.height, g.width});
-  B::for_each(g.batch * g.channels, Col2ImKernel<T>{columns.data(), image.data(), g},
+void col2im(const T* columns, T* image, const ConvGeometry& g) {
+  B::for_each(g.batch * g.channels, Col2ImKernel<T>{columns, image, g},
               g.kernel_h * g.kernel_w * g.out_height() * g.out_width());
-  return image;
 }
 
 }  // namespace tapenet::kernels
