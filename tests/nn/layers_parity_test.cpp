@@ -11,33 +11,45 @@ const testing::Fixtures& fixtures() {
   static const testing::Fixtures file("layers.txt");
   return file;
 }
+
+struct ConvCase {
+  const char* name;
+  ConvOptions options;
+  bool bias;
+};
+
+template <class B>
+void check_conv(const ConvCase& c) {
+  std::vector<std::string> names{"x", "w"};
+  if (c.bias) names.push_back("b");
+  testing::check_against_pytorch<B>(
+      fixtures(), c.name, names,
+      [&](const Inputs<B>& x) { return conv2d(x[0], x[1], c.bias ? x[2] : Var<B>(), c.options); },
+      1e-4, 1e-5);
+}
+
+const ConvCase kernel_partly_outside[] = {{"conv_1x1_image", {1, 1}, true},
+                                          {"conv_2x2_stride2", {2, 1}, false},
+                                          {"conv_crop_dilated", {1, {1, 3}, 2}, false}};
 }  // namespace
 
 TEMPLATE_TEST_CASE("PyTorch parity: conv2d with stride, padding, dilation and bias",
                    "[fast][parity]", TAPENET_BACKENDS) {
   using B = TestType;
-  struct Case {
-    const char* name;
-    ConvOptions options;
-    bool bias;
-  };
-  for (const Case& c : {Case{"conv_basic", {}, true}, Case{"conv_stride_pad", {2, 1}, false},
-                        Case{"conv_rect", {{2, 1}, {1, 2}}, true},
-                        Case{"conv_dilation", {1, 2, 2}, false},
-                        Case{"conv_1x1_stride2", {2}, false},
-                        Case{"conv_7x7_stem", {2, 3}, false},
-                        Case{"conv_1x1_image", {1, 1}, true},
-                        Case{"conv_2x2_stride2", {2, 1}, false},
-                        Case{"conv_crop_dilated", {1, {1, 3}, 2}, false}}) {
-    std::vector<std::string> names{"x", "w"};
-    if (c.bias) names.push_back("b");
-    testing::check_against_pytorch<B>(
-        fixtures(), c.name, names,
-        [&](const Inputs<B>& x) {
-          return conv2d(x[0], x[1], c.bias ? x[2] : Var<B>(), c.options);
-        },
-        1e-4, 1e-5);
-  }
+  for (const ConvCase& c : {ConvCase{"conv_basic", {}, true}, ConvCase{"conv_stride_pad", {2, 1}, false},
+                            ConvCase{"conv_rect", {{2, 1}, {1, 2}}, true},
+                            ConvCase{"conv_dilation", {1, 2, 2}, false},
+                            ConvCase{"conv_1x1_stride2", {2}, false},
+                            ConvCase{"conv_7x7_stem", {2, 3}, false}})
+    check_conv<B>(c);
+  for (const ConvCase& c : kernel_partly_outside) check_conv<B>(c);
+}
+
+TEMPLATE_TEST_CASE("PyTorch parity: conv2d with the kernel cropped to the image",
+                   "[fast][parity]", TAPENET_BACKENDS) {
+  using B = TestType;
+  testing::AlwaysCropConvKernels always_crop;
+  for (const ConvCase& c : kernel_partly_outside) check_conv<B>(c);
 }
 
 TEMPLATE_TEST_CASE("PyTorch parity: linear", "[fast][parity]", TAPENET_BACKENDS) {

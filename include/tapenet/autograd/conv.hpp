@@ -44,6 +44,10 @@ inline kernels::ConvGeometry conv_geometry(const char* op, const Shape& x, Size2
 // Measured on ResNet18 (tools/bench/resnet18.py): see conv_chunk_bytes in the README.
 inline constexpr std::int64_t conv_chunk_bytes = std::int64_t(1) << 20;
 
+// When conv2d drops kernel taps that meet only padding (see conv2d): when the multiply-adds saved
+// outnumber the bytes moved by this much. Tests set it to 0 to make every possible crop happen.
+inline double conv_crop_flops_per_byte = 10;
+
 template <class T>
 std::int64_t conv_chunk_images(const kernels::ConvGeometry& g) {
   std::int64_t per_image = g.patch_size() * g.out_height() * g.out_width() * std::int64_t(sizeof(T));
@@ -91,10 +95,16 @@ Var<B, T> conv2d(const Var<B, T>& x, const Var<B, T>& weight, const Var<B, T>& b
   std::int64_t image_size = g.channels * g.height * g.width;
 
   // Kernel taps that only ever meet padding multiply zeros: drop them, and convolve with the
-  // smaller kernel that is left. The result is the same; the work can be 9 times less.
+  // smaller kernel that is left. The result is the same; the work can be 9 times less. Cropping
+  // costs three passes over the full weight (crop it; zero and fill its gradient), so it is only
+  // done when the multiply-adds saved outnumber the bytes moved ten to one (by default), about
+  // the ratio of what a CPU core computes to what its memory delivers.
   auto [top, bottom] = useful_taps(g.height, g.kernel_h, g.stride_h, g.pad_h, g.dilation_h, g.out_h);
   auto [left, right] = useful_taps(g.width, g.kernel_w, g.stride_w, g.pad_w, g.dilation_w, g.out_w);
-  bool crop = bottom - top < g.kernel_h || right - left < g.kernel_w;
+  std::int64_t dropped_taps = g.kernel_h * g.kernel_w - (bottom - top) * (right - left);
+  double flops_saved = 2.0 * double(w[0] * g.column_count() * g.channels * dropped_taps);
+  double bytes_moved = 3.0 * double(w.numel()) * sizeof(T);
+  bool crop = dropped_taps > 0 && flops_saved >= conv_crop_flops_per_byte * bytes_moved;
   kernels::KernelCropKernel<T> crop_kernel{nullptr,    nullptr, g.kernel_h,   g.kernel_w,
                                            top,        left,    bottom - top, right - left,
                                            false};

@@ -119,18 +119,29 @@ struct cpu {
     copy(host_out, device_in, count);
   }
 
+  // Each thread works on its own copy of the kernel: the compiler can then see that the kernel's
+  // fields (pointers, sizes) cannot change when the kernel writes its output, keep them in
+  // registers and vectorise the loop. With one shared copy it must reload them at every element.
   template <class Kernel>
   static void for_each(std::int64_t count, Kernel kernel) {
-#pragma omp parallel for simd schedule(static) if (count >= parallel_grain)
-    for (std::int64_t i = 0; i < count; ++i) kernel(i);
+#pragma omp parallel if (count >= parallel_grain)
+    {
+      const Kernel local = kernel;
+#pragma omp for simd schedule(static)
+      for (std::int64_t i = 0; i < count; ++i) local(i);
+    }
   }
 
   // For kernels whose every call does a row's or a channel's worth of work: few calls, each
   // costly, so the grain is counted in elements of work rather than in calls.
   template <class Kernel>
   static void for_each(std::int64_t count, Kernel kernel, std::int64_t work_per_call) {
-#pragma omp parallel for schedule(static) if (count > 1 && count * work_per_call >= parallel_grain)
-    for (std::int64_t i = 0; i < count; ++i) kernel(i);
+#pragma omp parallel if (count > 1 && count * work_per_call >= parallel_grain)
+    {
+      const Kernel local = kernel;
+#pragma omp for schedule(static)
+      for (std::int64_t i = 0; i < count; ++i) local(i);
+    }
   }
 
   template <class T>

@@ -22,17 +22,17 @@ struct SGDOptions {
 };
 
 namespace kernels {
-// One parameter element per call; `first` says whether the momentum buffer is new.
-template <class T>
+// One parameter element per call. The switches are template arguments, so each combination is
+// its own branch-free loop that the compiler vectorises; `first` means the momentum buffer is new.
+template <class T, bool use_momentum, bool nesterov, bool first>
 struct SgdStepKernel {
   T* param;
   const T* grad;
-  T* buffer;  // null without momentum
+  T* buffer;  // unused without momentum
   T lr, momentum, dampening, weight_decay;
-  bool nesterov, first;
   TAPENET_HD void operator()(std::int64_t i) const {
     T g = grad[i] + weight_decay * param[i];
-    if (buffer) {
+    if constexpr (use_momentum) {
       T b = first ? g : momentum * buffer[i] + (T(1) - dampening) * g;
       buffer[i] = b;
       g = nesterov ? g + momentum * b : b;
@@ -77,16 +77,20 @@ class SGD {
         buffers_[i] = Tensor<B, T>::empty(p.shape());
         first = true;
       }
-      kernels::SgdStepKernel<T> kernel{p.data().data(),
-                                       p.grad().data(),
-                                       options.momentum != 0 ? buffers_[i].data() : nullptr,
-                                       T(options.lr),
-                                       T(options.momentum),
-                                       T(options.dampening),
-                                       T(options.weight_decay),
-                                       options.nesterov,
-                                       first};
-      B::for_each(p.shape().numel(), kernel);
+      auto update = [&]<bool use_momentum, bool nesterov, bool is_first>() {
+        B::for_each(p.shape().numel(),
+                    kernels::SgdStepKernel<T, use_momentum, nesterov, is_first>{
+                        p.data().data(), p.grad().data(), buffers_[i].data(), T(options.lr),
+                        T(options.momentum), T(options.dampening), T(options.weight_decay)});
+      };
+      if (options.momentum == 0)
+        update.template operator()<false, false, false>();
+      else if (options.nesterov)
+        first ? update.template operator()<true, true, true>()
+              : update.template operator()<true, true, false>();
+      else
+        first ? update.template operator()<true, false, true>()
+              : update.template operator()<true, false, false>();
     }
   }
 
