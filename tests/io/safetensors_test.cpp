@@ -29,9 +29,7 @@ std::string safetensors_bytes(const std::string& header, std::size_t data_size) 
   return out + header + std::string(data_size, '\x01');
 }
 
-auto small_net() {
-  return nn::Sequential(nn::Conv2d<cpu>(3, 4, 3), nn::BatchNorm2d<cpu>(4));
-}
+auto small_net() { return nn::Sequential(nn::Conv2d<cpu>(3, 4, 3), nn::BatchNorm2d<cpu>(4)); }
 }  // namespace
 
 TEST_CASE("a saved state dict loads back exactly, counters included", "[fast]") {
@@ -76,11 +74,13 @@ TEST_CASE("loading checks keys, shapes and dtypes and leaves the model unchanged
   io::save_state_dict(no_bias, path);
   CHECK_THROWS_WITH(io::load_state_dict(net, path), path + ": missing key \"0.bias\" (shape [4])");
   io::save_state_dict(net, path);
-  CHECK_THROWS_WITH(io::load_state_dict(no_bias, path),
-                    path + ": unexpected key \"0.bias\": the model has no such parameter or buffer");
+  CHECK_THROWS_WITH(
+      io::load_state_dict(no_bias, path),
+      path + ": unexpected key \"0.bias\": the model has no such parameter or buffer");
 
-  write_bytes(path, safetensors_bytes(
-                        R"({"0.weight":{"dtype":"I32","shape":[4,3,3,3],"data_offsets":[0,432]}})", 432));
+  write_bytes(path,
+              safetensors_bytes(
+                  R"({"0.weight":{"dtype":"I32","shape":[4,3,3,3],"data_offsets":[0,432]}})", 432));
   CHECK_THROWS_WITH(io::load_state_dict(net, path),
                     Catch::Contains("key \"0.weight\" has dtype I32, expected F32 or F64"));
 }
@@ -105,11 +105,11 @@ TEST_CASE("malformed safetensors files give one clear error each", "[fast]") {
   expect_error(safetensors_bytes(R"({"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", 4),
                "has an invalid size");
   expect_error(
-      safetensors_bytes(R"({"a":{"dtype":"F32","shape":[4000000000,4000000000],"data_offsets":[0,4]}})", 4),
+      safetensors_bytes(
+          R"({"a":{"dtype":"F32","shape":[4000000000,4000000000],"data_offsets":[0,4]}})", 4),
       "has an invalid size");
-  expect_error(
-      safetensors_bytes(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,400]}})", 8),
-      "are outside the 8 bytes of data");
+  expect_error(safetensors_bytes(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,400]}})", 8),
+               "are outside the 8 bytes of data");
   expect_error(safetensors_bytes(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", 8),
                "data_offsets span 8 bytes but F32 [3] needs 12");
   expect_error(safetensors_bytes(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
@@ -119,7 +119,8 @@ TEST_CASE("malformed safetensors files give one clear error each", "[fast]") {
   expect_error(safetensors_bytes(R"({"__metadata__":{"k":1}})", 0),
                "__metadata__ value of \"k\" is not a string");
   // a file cut short in its data: the header's offsets point past the end
-  std::string whole = safetensors_bytes(R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 16);
+  std::string whole =
+      safetensors_bytes(R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 16);
   expect_error(whole.substr(0, whole.size() - 5), "are outside the 11 bytes of data");
 }
 
@@ -128,8 +129,9 @@ TEST_CASE("saving is atomic: a failed save leaves the previous file whole", "[fa
   auto net = small_net();
   io::save_state_dict(net, path);
   auto size_before = fs::file_size(path);
-  CHECK_THROWS_WITH(io::save_state_dict(net, (scratch_dir() / "no_such_dir" / "x.safetensors").string()),
-                    Catch::Contains("cannot create a temporary file next to it"));
+  CHECK_THROWS_WITH(
+      io::save_state_dict(net, (scratch_dir() / "no_such_dir" / "x.safetensors").string()),
+      Catch::Contains("cannot create a temporary file next to it"));
   CHECK(fs::file_size(path) == size_before);
   io::load_state_dict(net, path);
 }

@@ -33,7 +33,8 @@ std::uint64_t salt_of(const std::string& name) {
   return total * 131 + name.size();
 }
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::vector<float> fixture_values(const std::string& name, const Shape& shape) {
@@ -122,7 +123,8 @@ void check_pass(const std::string& precision, const std::string& mode) {
   auto expected_logits = fixtures().tensor<B, T>(prefix + ".logits");
   testing::require_close(logits.value(), expected_logits, 1e-4, 1e-4 * max_abs(expected_logits));
   auto loss = nn::CrossEntropyLoss{}(logits, labels);
-  CHECK(loss.item() == Approx(fixtures().tensor<cpu, double>(prefix + ".loss").item()).epsilon(1e-4));
+  CHECK(loss.item() ==
+        Approx(fixtures().tensor<cpu, double>(prefix + ".loss").item()).epsilon(1e-4));
   loss.backward();
   for (auto& [name, p] : nn::named_parameters(net))
     require_matches_summary(p.grad(), prefix + ".grad." + name);

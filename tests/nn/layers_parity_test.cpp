@@ -36,17 +36,16 @@ const ConvCase kernel_partly_outside[] = {{"conv_1x1_image", {1, 1}, true},
 TEMPLATE_TEST_CASE("PyTorch parity: conv2d with stride, padding, dilation and bias",
                    "[fast][parity]", TAPENET_BACKENDS) {
   using B = TestType;
-  for (const ConvCase& c : {ConvCase{"conv_basic", {}, true}, ConvCase{"conv_stride_pad", {2, 1}, false},
-                            ConvCase{"conv_rect", {{2, 1}, {1, 2}}, true},
-                            ConvCase{"conv_dilation", {1, 2, 2}, false},
-                            ConvCase{"conv_1x1_stride2", {2}, false},
-                            ConvCase{"conv_7x7_stem", {2, 3}, false}})
+  for (const ConvCase& c :
+       {ConvCase{"conv_basic", {}, true}, ConvCase{"conv_stride_pad", {2, 1}, false},
+        ConvCase{"conv_rect", {{2, 1}, {1, 2}}, true}, ConvCase{"conv_dilation", {1, 2, 2}, false},
+        ConvCase{"conv_1x1_stride2", {2}, false}, ConvCase{"conv_7x7_stem", {2, 3}, false}})
     check_conv<B>(c);
   for (const ConvCase& c : kernel_partly_outside) check_conv<B>(c);
 }
 
-TEMPLATE_TEST_CASE("PyTorch parity: conv2d with the kernel cropped to the image",
-                   "[fast][parity]", TAPENET_BACKENDS) {
+TEMPLATE_TEST_CASE("PyTorch parity: conv2d with the kernel cropped to the image", "[fast][parity]",
+                   TAPENET_BACKENDS) {
   using B = TestType;
   testing::AlwaysCropConvKernels always_crop;
   for (const ConvCase& c : kernel_partly_outside) check_conv<B>(c);
@@ -54,16 +53,15 @@ TEMPLATE_TEST_CASE("PyTorch parity: conv2d with the kernel cropped to the image"
 
 TEMPLATE_TEST_CASE("PyTorch parity: linear", "[fast][parity]", TAPENET_BACKENDS) {
   using B = TestType;
-  testing::check_against_pytorch<B>(fixtures(), "linear", {"x", "w", "b"}, [](const Inputs<B>& x) {
-    return linear(x[0], x[1], x[2]);
-  });
+  testing::check_against_pytorch<B>(fixtures(), "linear", {"x", "w", "b"},
+                                    [](const Inputs<B>& x) { return linear(x[0], x[1], x[2]); });
   testing::check_against_pytorch<B>(
       fixtures(), "linear_nobias", {"x", "w"},
       [](const Inputs<B>& x) { return linear(x[0], x[1], Var<B>()); });
 }
 
-TEMPLATE_TEST_CASE("PyTorch parity: batch_norm in training and evaluation mode",
-                   "[fast][parity]", TAPENET_BACKENDS) {
+TEMPLATE_TEST_CASE("PyTorch parity: batch_norm in training and evaluation mode", "[fast][parity]",
+                   TAPENET_BACKENDS) {
   using B = TestType;
   for (auto [name, training] : {std::pair{"bn_train", true}, std::pair{"bn_eval", false},
                                 std::pair{"bn_train_1x1", true}}) {
@@ -96,10 +94,9 @@ TEMPLATE_TEST_CASE("PyTorch parity: max_pool2d and adaptive_avg_pool2d", "[fast]
   testing::check_against_pytorch<B>(fixtures(), "avgpool_global", {"x"}, [](const Inputs<B>& x) {
     return adaptive_avg_pool2d(x[0], 1);
   });
-  testing::check_against_pytorch<B>(fixtures(), "avgpool_overlap", {"x"},
-                                    [](const Inputs<B>& x) {
-                                      return adaptive_avg_pool2d(x[0], {3, 2});
-                                    });
+  testing::check_against_pytorch<B>(fixtures(), "avgpool_overlap", {"x"}, [](const Inputs<B>& x) {
+    return adaptive_avg_pool2d(x[0], {3, 2});
+  });
 }
 
 TEMPLATE_TEST_CASE("PyTorch parity: cross_entropy with label smoothing", "[fast][parity]",
@@ -110,8 +107,7 @@ TEMPLATE_TEST_CASE("PyTorch parity: cross_entropy with label smoothing", "[fast]
     std::string case_name = name;
     auto target = fixtures().tensor<B, std::int64_t>(case_name + ".target");
     nn::CrossEntropyLoss criterion{{.label_smoothing = smoothing}};
-    testing::check_against_pytorch<B>(fixtures(), case_name, {"a"}, [&](const Inputs<B>& x) {
-      return criterion(x[0], target);
-    });
+    testing::check_against_pytorch<B>(fixtures(), case_name, {"a"},
+                                      [&](const Inputs<B>& x) { return criterion(x[0], target); });
   }
 }

@@ -28,9 +28,9 @@ std::pair<double, double> moments(const Tensor<B>& t) {
 TEST_CASE("Sequential names its children 0, 1, ... and switches their mode", "[fast]") {
   nn::Sequential seq(nn::Conv2d<cpu>(3, 8, 3, {.padding = 1}), nn::BatchNorm2d<cpu>(8),
                      nn::ReLU<cpu>(), nn::Flatten<cpu>(), nn::Linear<cpu>(8 * 4 * 4, 5));
-  CHECK(state_names(seq) == std::vector<std::string>{
-                                "0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean",
-                                "1.running_var", "1.num_batches_tracked", "4.weight", "4.bias"});
+  CHECK(state_names(seq) ==
+        std::vector<std::string>{"0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean",
+                                 "1.running_var", "1.num_batches_tracked", "4.weight", "4.bias"});
   CHECK(nn::parameters(seq).size() == 6);
   CHECK(nn::parameter_count(seq) == 8 * 3 * 9 + 8 + 8 + 8 + 128 * 5 + 5);
 
@@ -58,8 +58,8 @@ TEST_CASE("composing layers whose channels do not match fails at construction", 
   CHECK_THROWS_WITH(nn::Sequential(nn::Linear<cpu>(4, 6), nn::Linear<cpu>(5, 2)),
                     Catch::Contains("layer 1 (Linear) expects 5"));
   // after Flatten the width depends on the image size: nothing to check
-  CHECK_NOTHROW(nn::Sequential(nn::Conv2d<cpu>(3, 4, 3), nn::Flatten<cpu>(),
-                               nn::Linear<cpu>(100, 2)));
+  CHECK_NOTHROW(
+      nn::Sequential(nn::Conv2d<cpu>(3, 4, 3), nn::Flatten<cpu>(), nn::Linear<cpu>(100, 2)));
   // nested: the inner Sequential's output feeds the next layer
   CHECK_THROWS_WITH(nn::Sequential(nn::Sequential(nn::Conv2d<cpu>(3, 4, 1), nn::ReLU<cpu>()),
                                    nn::Conv2d<cpu>(5, 2, 1)),

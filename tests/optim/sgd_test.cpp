@@ -19,12 +19,11 @@ TEMPLATE_TEST_CASE("SGD matches torch.optim.SGD for every option", "[fast][parit
     const char* name;
     optim::SGDOptions options;
   };
-  for (const Case& c : {Case{"sgd_plain", {.lr = 0.1}},
-                        Case{"sgd_momentum", {.lr = 0.01, .momentum = 0.9}},
-                        Case{"sgd_all", {.lr = 0.05, .momentum = 0.8, .dampening = 0.3,
-                                         .weight_decay = 0.01}},
-                        Case{"sgd_nesterov", {.lr = 0.02, .momentum = 0.9, .weight_decay = 5e-4,
-                                              .nesterov = true}}}) {
+  for (const Case& c :
+       {Case{"sgd_plain", {.lr = 0.1}}, Case{"sgd_momentum", {.lr = 0.01, .momentum = 0.9}},
+        Case{"sgd_all", {.lr = 0.05, .momentum = 0.8, .dampening = 0.3, .weight_decay = 0.01}},
+        Case{"sgd_nesterov",
+             {.lr = 0.02, .momentum = 0.9, .weight_decay = 5e-4, .nesterov = true}}}) {
     std::string name = c.name;
     INFO(name);
     Var<B> p(fixtures().tensor<B>(name + ".param"), true);

@@ -16,8 +16,8 @@ using Inputs = std::vector<Var<B>>;
 template <class B>
 void check_against_pytorch(const Fixtures& fixtures, const std::string& name,
                            const std::vector<std::string>& input_names,
-                           const std::function<Var<B>(const Inputs<B>&)>& op,
-                           double rtol = 1e-5, double atol = 1e-6) {
+                           const std::function<Var<B>(const Inputs<B>&)>& op, double rtol = 1e-5,
+                           double atol = 1e-6) {
   INFO("fixture case " << name);
   Inputs<B> inputs;
   for (const auto& input : input_names)

@@ -31,8 +31,7 @@ Var<B, T> batch_norm(const Var<B, T>& x, const Var<B, T>& weight, const Var<B, T
       fail("batch_norm: weight and bias must have shape ", channel_shape, ", got ", p->shape());
   for (const Tensor<B, T>* t : {&running_mean, &running_var})
     if (t->defined() && t->shape() != channel_shape)
-      fail("batch_norm: running statistics must have shape ", channel_shape, ", got ",
-           t->shape());
+      fail("batch_norm: running statistics must have shape ", channel_shape, ", got ", t->shape());
   if (!options.training && !(running_mean.defined() && running_var.defined()))
     fail("batch_norm: evaluation mode needs the running statistics");
   if (options.training && g.per_channel() < 2)
@@ -50,17 +49,16 @@ Var<B, T> batch_norm(const Var<B, T>& x, const Var<B, T>& weight, const Var<B, T
                                                   options.eps, options.momentum},
                 g.per_channel());
   } else {
-    B::for_each(g.channels, kernels::RunningStatisticsKernel<T>{
-                                running_mean.data(), running_var.data(), mean.data(),
-                                inverse_std.data(), options.eps});
+    B::for_each(g.channels,
+                kernels::RunningStatisticsKernel<T>{running_mean.data(), running_var.data(),
+                                                    mean.data(), inverse_std.data(), options.eps});
   }
   auto y = Tensor<B, T>::empty(shape);
   const T* weight_data = weight.defined() ? weight.value().data() : nullptr;
   B::for_each(g.batch * g.channels,
-              kernels::BatchNormApplyKernel<T>{x.value().data(), mean.data(), inverse_std.data(),
-                                               weight_data,
-                                               bias.defined() ? bias.value().data() : nullptr,
-                                               y.data(), g},
+              kernels::BatchNormApplyKernel<T>{
+                  x.value().data(), mean.data(), inverse_std.data(), weight_data,
+                  bias.defined() ? bias.value().data() : nullptr, y.data(), g},
               g.plane);
 
   auto backward = [x, weight, bias, mean, inverse_std, g,

@@ -39,8 +39,8 @@ inline kernels::ConvGeometry conv_geometry(const char* op, const Shape& x, Size2
 }
 
 // How many images a convolution turns into columns at once. The column matrix is KH*KW times
-// larger than the images; built for a whole batch it would stream through main memory twice (written
-// by im2col, read by the GEMM). Built for a few images at a time it stays in the cache.
+// larger than the images; built for a whole batch it would stream through main memory twice
+// (written by im2col, read by the GEMM). Built for a few images at a time it stays in the cache.
 // Measured on ResNet18 (tools/bench/resnet18.py): see conv_chunk_bytes in the README.
 inline constexpr std::int64_t conv_chunk_bytes = std::int64_t(1) << 20;
 
@@ -50,7 +50,8 @@ inline double conv_crop_flops_per_byte = 10;
 
 template <class T>
 std::int64_t conv_chunk_images(const kernels::ConvGeometry& g) {
-  std::int64_t per_image = g.patch_size() * g.out_height() * g.out_width() * std::int64_t(sizeof(T));
+  std::int64_t per_image =
+      g.patch_size() * g.out_height() * g.out_width() * std::int64_t(sizeof(T));
   std::int64_t images = conv_chunk_bytes / per_image;
   return images < 1 ? 1 : (images > g.batch ? g.batch : images);
 }
@@ -99,15 +100,15 @@ Var<B, T> conv2d(const Var<B, T>& x, const Var<B, T>& weight, const Var<B, T>& b
   // costs three passes over the full weight (crop it; zero and fill its gradient), so it is only
   // done when the multiply-adds saved outnumber the bytes moved ten to one (by default), about
   // the ratio of what a CPU core computes to what its memory delivers.
-  auto [top, bottom] = useful_taps(g.height, g.kernel_h, g.stride_h, g.pad_h, g.dilation_h, g.out_h);
+  auto [top, bottom] =
+      useful_taps(g.height, g.kernel_h, g.stride_h, g.pad_h, g.dilation_h, g.out_h);
   auto [left, right] = useful_taps(g.width, g.kernel_w, g.stride_w, g.pad_w, g.dilation_w, g.out_w);
   std::int64_t dropped_taps = g.kernel_h * g.kernel_w - (bottom - top) * (right - left);
   double flops_saved = 2.0 * double(w[0] * g.column_count() * g.channels * dropped_taps);
   double bytes_moved = 3.0 * double(w.numel()) * sizeof(T);
   bool crop = dropped_taps > 0 && flops_saved >= conv_crop_flops_per_byte * bytes_moved;
-  kernels::KernelCropKernel<T> crop_kernel{nullptr,    nullptr, g.kernel_h,   g.kernel_w,
-                                           top,        left,    bottom - top, right - left,
-                                           false};
+  kernels::KernelCropKernel<T> crop_kernel{nullptr, nullptr,      g.kernel_h,   g.kernel_w, top,
+                                           left,    bottom - top, right - left, false};
   Tensor<B, T> kernel = weight.value();
   if (crop) {
     g = g.cropped(top, bottom, left, right);
@@ -135,14 +136,14 @@ Var<B, T> conv2d(const Var<B, T>& x, const Var<B, T>& weight, const Var<B, T>& b
     }
   }
 
-  auto backward = [x, weight, bias, g, out_channels, plane, patch, image_size, chunk, kernel,
-                   crop, crop_kernel](const Tensor<B, T>& grad) {
+  auto backward = [x, weight, bias, g, out_channels, plane, patch, image_size, chunk, kernel, crop,
+                   crop_kernel](const Tensor<B, T>& grad) {
     if (bias.requires_grad()) {
       auto grad_bias = Tensor<B, T>::empty(bias.shape());
-      B::for_each(out_channels,
-                  kernels::ChannelSumKernel<T>{grad.data(), grad_bias.data(), g.batch,
-                                               out_channels, plane},
-                  g.batch * plane);
+      B::for_each(
+          out_channels,
+          kernels::ChannelSumKernel<T>{grad.data(), grad_bias.data(), g.batch, out_channels, plane},
+          g.batch * plane);
       bias.accumulate_grad(grad_bias);
     }
     if (!weight.requires_grad() && !x.requires_grad()) return;

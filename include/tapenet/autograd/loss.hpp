@@ -50,9 +50,9 @@ Var<B, T> nll_loss(const Var<B, T>& log_probs, const Tensor<B, std::int64_t>& ta
   T loss = B::sum(picked.data(), samples) / T(counted);
   auto backward = [log_probs, target, ignore_index, counted, smoothing](const Tensor<B, T>& grad) {
     auto grad_log_probs = Tensor<B, T>::empty(log_probs.shape());
-    kernels::NllBackwardKernel<T> kernel{grad.data(),          target.data(),     grad_log_probs.data(),
-                                         log_probs.shape()[1], ignore_index,      T(1) / T(counted),
-                                         smoothing};
+    kernels::NllBackwardKernel<T> kernel{
+        grad.data(),       target.data(), grad_log_probs.data(), log_probs.shape()[1], ignore_index,
+        T(1) / T(counted), smoothing};
     B::for_each(target.numel(), kernel, log_probs.shape()[1]);
     log_probs.accumulate_grad(grad_log_probs);
   };

@@ -18,8 +18,8 @@ struct MaxPool2dOptions {
 template <Backend B, class T>
 Var<B, T> max_pool2d(const Var<B, T>& x, Size2 kernel, MaxPool2dOptions options = {}) {
   Size2 stride = options.stride.value_or(kernel);
-  auto g = conv_geometry("max_pool2d", x.shape(), kernel, stride, options.padding,
-                         options.dilation);
+  auto g =
+      conv_geometry("max_pool2d", x.shape(), kernel, stride, options.padding, options.dilation);
   if (2 * options.padding.h > kernel.h || 2 * options.padding.w > kernel.w)
     fail("max_pool2d: padding ", options.padding.h, "x", options.padding.w,
          " should be at most half of the kernel ", kernel.h, "x", kernel.w);
@@ -47,8 +47,7 @@ Var<B, T> adaptive_avg_pool2d(const Var<B, T>& x, Size2 output_size) {
   if (output_size.h < 1 || output_size.w < 1)
     fail("adaptive_avg_pool2d: output size ", output_size.h, "x", output_size.w,
          " must be positive");
-  kernels::AvgPoolGeometry g{shape[0] * shape[1], shape[2], shape[3], output_size.h,
-                             output_size.w};
+  kernels::AvgPoolGeometry g{shape[0] * shape[1], shape[2], shape[3], output_size.h, output_size.w};
   auto out = Tensor<B, T>::empty({shape[0], shape[1], output_size.h, output_size.w});
   B::for_each(out.numel(), kernels::AdaptiveAvgPoolKernel<T>{x.value().data(), out.data(), g},
               g.height * g.width / (g.out_height * g.out_width) + 1);

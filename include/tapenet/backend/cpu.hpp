@@ -98,9 +98,8 @@ struct cpu {
     std::size_t bytes = static_cast<std::size_t>(count) * sizeof(T);
     bytes = bytes == 0 ? alignment : (bytes + alignment - 1) / alignment * alignment;
     void* memory = detail::BlockCache::instance().take(bytes);
-    return std::shared_ptr<T>(static_cast<T*>(memory), [bytes](T* p) {
-      detail::BlockCache::instance().give(p, bytes);
-    });
+    return std::shared_ptr<T>(static_cast<T*>(memory),
+                              [bytes](T* p) { detail::BlockCache::instance().give(p, bytes); });
   }
 
   // Returns the cached free blocks to the operating system (like torch.cuda.empty_cache()).

@@ -46,9 +46,9 @@ struct SafetensorsFile {
 // Bytes per element of each dtype safetensors defines; 0 for a name it does not define.
 inline std::size_t dtype_size(const std::string& dtype) {
   static const std::map<std::string, std::size_t> sizes{
-      {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"F8_E4M3", 1}, {"F8_E5M2", 1}, {"I16", 2},
-      {"U16", 2},  {"F16", 2}, {"BF16", 2}, {"I32", 4},    {"U32", 4},     {"F32", 4},
-      {"I64", 8},  {"U64", 8}, {"F64", 8}};
+      {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"F8_E4M3", 1}, {"F8_E5M2", 1},
+      {"I16", 2},  {"U16", 2}, {"F16", 2}, {"BF16", 2},    {"I32", 4},
+      {"U32", 4},  {"F32", 4}, {"I64", 8}, {"U64", 8},     {"F64", 8}};
   auto it = sizes.find(dtype);
   return it == sizes.end() ? 0 : it->second;
 }
@@ -63,7 +63,9 @@ inline SafetensorsFile read_safetensors(const std::string& path) {
   if (error) fail(path, ": cannot read: ", error.message());
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, ": cannot open for reading");
-  auto bad = [&](const auto&... parts) { fail(path, ": not a valid safetensors file: ", parts...); };
+  auto bad = [&](const auto&... parts) {
+    fail(path, ": not a valid safetensors file: ", parts...);
+  };
 
   if (file_size < 8) bad("it is ", file_size, " bytes long, too short for the 8-byte header size");
   unsigned char size_bytes[8];
@@ -106,7 +108,8 @@ inline SafetensorsFile read_safetensors(const std::string& path) {
       bad(where, "unknown dtype ", dtype.dump());
     StoredTensor tensor;
     tensor.dtype = dtype.get<std::string>();
-    if (!shape.is_array() || shape.size() > 8) bad(where, "shape ", shape.dump(), " is not a list of up to 8 sizes");
+    if (!shape.is_array() || shape.size() > 8)
+      bad(where, "shape ", shape.dump(), " is not a list of up to 8 sizes");
     std::uint64_t numel = 1;
     for (const auto& d : shape) {
       if (!d.is_number_unsigned() || d.get<std::uint64_t>() > data_size)
@@ -124,8 +127,8 @@ inline SafetensorsFile read_safetensors(const std::string& path) {
           " bytes of data");
     std::uint64_t expected = std::uint64_t(tensor.numel()) * dtype_size(tensor.dtype);
     if (end - begin != expected)
-      bad(where, "data_offsets span ", end - begin, " bytes but ", tensor.dtype, " ",
-          shape.dump(), " needs ", expected);
+      bad(where, "data_offsets span ", end - begin, " bytes but ", tensor.dtype, " ", shape.dump(),
+          " needs ", expected);
     ranges.emplace_back(begin, end);
     tensor.bytes.resize(end - begin);
     in.seekg(static_cast<std::streamoff>(8 + header_size + begin));
@@ -144,7 +147,8 @@ inline SafetensorsFile read_safetensors(const std::string& path) {
 // new one, never half: write a temporary file next to it, flush it to the disk, rename it over.
 inline void write_file_atomically(const std::string& path, const std::string& contents) {
   std::filesystem::path target(path);
-  std::string temp = (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
+  std::string temp =
+      (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
   if (target.parent_path().empty()) temp = "." + target.filename().string() + ".XXXXXX";
   int fd = ::mkstemp(temp.data());
   if (fd < 0) fail(path, ": cannot create a temporary file next to it: ", std::strerror(errno));
@@ -197,7 +201,8 @@ inline void write_safetensors(const std::string& path,
   contents.reserve(8 + text.size() + offset);
   for (int i = 0; i < 8; ++i) contents += char((std::uint64_t(text.size()) >> (8 * i)) & 0xff);
   contents += text;
-  for (const auto& [name, tensor] : tensors) contents.append(tensor.bytes.data(), tensor.bytes.size());
+  for (const auto& [name, tensor] : tensors)
+    contents.append(tensor.bytes.data(), tensor.bytes.size());
   write_file_atomically(path, contents);
 }
 

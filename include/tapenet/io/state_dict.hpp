@@ -62,9 +62,12 @@ void save_state_dict(M& net, const std::string& path,
     else if constexpr (std::is_same_v<Item, Tensor<B, T>>)
       tensors.emplace_back(name, detail::store(item));
     else  // a counter, stored as PyTorch stores num_batches_tracked: a 0-dimensional I64 tensor
-      tensors.emplace_back(name, StoredTensor{"I64", {}, std::vector<char>(
-                                     reinterpret_cast<const char*>(&item),
-                                     reinterpret_cast<const char*>(&item) + sizeof item)});
+      tensors.emplace_back(
+          name,
+          StoredTensor{"I64",
+                       {},
+                       std::vector<char>(reinterpret_cast<const char*>(&item),
+                                         reinterpret_cast<const char*>(&item) + sizeof item)});
   });
   write_safetensors(path, tensors, metadata);
 }
@@ -84,12 +87,13 @@ void load_state_dict(M& net, const std::string& path) {
     auto it = file.tensors.find(name);
     if (it == file.tensors.end()) fail(path, ": missing key \"", name, "\" (shape ", shape, ")");
     const StoredTensor& stored = it->second;
-    bool dtype_ok = is_counter ? stored.dtype == "I64" : (stored.dtype == "F32" || stored.dtype == "F64");
+    bool dtype_ok =
+        is_counter ? stored.dtype == "I64" : (stored.dtype == "F32" || stored.dtype == "F64");
     if (!dtype_ok)
       fail(path, ": key \"", name, "\" has dtype ", stored.dtype, ", expected ",
            is_counter ? "I64" : "F32 or F64");
-    bool shape_ok = is_counter ? stored.numel() == 1 && stored.shape.size() <= 1
-                               : Shape(stored.shape) == shape;
+    bool shape_ok =
+        is_counter ? stored.numel() == 1 && stored.shape.size() <= 1 : Shape(stored.shape) == shape;
     if (!shape_ok)
       fail(path, ": key \"", name, "\" has shape ", Shape(stored.shape), ", expected ", shape);
     used[name] = true;
@@ -104,7 +108,8 @@ void load_state_dict(M& net, const std::string& path) {
       check(name, Shape{}, true);
   });
   for (const auto& [name, was_used] : used)
-    if (!was_used) fail(path, ": unexpected key \"", name, "\": the model has no such parameter or buffer");
+    if (!was_used)
+      fail(path, ": unexpected key \"", name, "\": the model has no such parameter or buffer");
 
   net.visit("", [&](const std::string& name, auto& item) {
     using Item = std::decay_t<decltype(item)>;

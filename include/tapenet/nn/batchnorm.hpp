@@ -44,8 +44,7 @@ class BatchNorm2d {
   std::int64_t out_channels() const { return num_features(); }
 
   Var<B, T> operator()(const Var<B, T>& x) {
-    if (x.shape().rank() != 4)
-      fail("BatchNorm2d: expects input [N, C, H, W], got ", x.shape());
+    if (x.shape().rank() != 4) fail("BatchNorm2d: expects input [N, C, H, W], got ", x.shape());
     if (x.shape()[1] != num_features())
       fail("BatchNorm2d: input has ", x.shape()[1], " channels, expected ", num_features());
     if (training) ++num_batches_tracked;

@@ -28,8 +28,8 @@ class Conv2d {
     if (in_channels < 1 || out_channels < 1 || kernel_size.h < 1 || kernel_size.w < 1)
       fail("Conv2d: in_channels ", in_channels, ", out_channels ", out_channels,
            " and kernel_size ", kernel_size.h, "x", kernel_size.w, " must be positive");
-    weight = parameter(
-        Tensor<B, T>::empty({out_channels, in_channels, kernel_size.h, kernel_size.w}));
+    weight =
+        parameter(Tensor<B, T>::empty({out_channels, in_channels, kernel_size.h, kernel_size.w}));
     if (options.bias) bias = parameter(Tensor<B, T>::empty({out_channels}));
     init::default_layer_init_(weight, bias);
   }

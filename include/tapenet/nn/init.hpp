@@ -13,19 +13,22 @@ struct Fans {
   std::int64_t in, out;
 };
 inline Fans fans(const Shape& weight) {
-  if (weight.rank() < 2) fail("init: fan in and fan out need a weight of 2 or more dimensions, got ", weight);
+  if (weight.rank() < 2)
+    fail("init: fan in and fan out need a weight of 2 or more dimensions, got ", weight);
   std::int64_t receptive_field = 1;
   for (int d = 2; d < weight.rank(); ++d) receptive_field *= weight[d];
   return {weight[1] * receptive_field, weight[0] * receptive_field};
 }
 
 template <Backend B, class T>
-void uniform_(const Var<B, T>& p, double low, double high, Generator& generator = default_generator()) {
+void uniform_(const Var<B, T>& p, double low, double high,
+              Generator& generator = default_generator()) {
   p.data() = Tensor<B, T>::uniform(p.shape(), T(low), T(high), generator);
 }
 
 template <Backend B, class T>
-void normal_(const Var<B, T>& p, double mean, double std, Generator& generator = default_generator()) {
+void normal_(const Var<B, T>& p, double mean, double std,
+             Generator& generator = default_generator()) {
   std::vector<T> values(static_cast<std::size_t>(p.shape().numel()));
   for (auto& v : values) v = T(mean + std * generator.normal());
   p.data() = Tensor<B, T>::from(p.shape(), values);

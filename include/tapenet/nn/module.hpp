@@ -41,8 +41,8 @@ concept Module = requires(L layer, const Var<typename L::backend_type, typename 
 };
 
 template <class L>
-concept Composite = Module<L> && requires(L layer, const Var<typename L::backend_type,
-                                                                typename L::value_type>& x) {
+concept Composite = Module<L> &&
+    requires(L layer, const Var<typename L::backend_type, typename L::value_type>& x) {
   layer.forward_with(x, [](auto& child, const std::string&, const auto& in) { return child(in); });
 };
 

@@ -93,7 +93,8 @@ class Sequential {
   void for_each_child(F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (f(std::get<I>(layers), std::to_string(I)), ...);
-    }(std::index_sequence_for<Layers...>{});
+    }
+    (std::index_sequence_for<Layers...>{});
   }
 };
 

@@ -76,8 +76,8 @@ std::string summary(Net& net, const Shape& input_shape) {
   auto rows = summary_rows(net, input_shape);
   std::ostringstream out;
   char line[160];
-  std::snprintf(line, sizeof line, "%-28s %-18s %-20s %12s %16s\n", "Layer", "Type",
-                "Output shape", "Params", "FLOPs");
+  std::snprintf(line, sizeof line, "%-28s %-18s %-20s %12s %16s\n", "Layer", "Type", "Output shape",
+                "Params", "FLOPs");
   out << line << std::string(98, '-') << "\n";
   std::int64_t flops = 0;
   for (const auto& row : rows) {

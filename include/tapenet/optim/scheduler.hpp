@@ -12,7 +12,9 @@ template <class Optimizer>
 class StepLR {
  public:
   StepLR(Optimizer& optimizer, int step_size, double gamma = 0.1)
-      : optimizer_(optimizer), base_lr_(optimizer.options.lr), step_size_(step_size),
+      : optimizer_(optimizer),
+        base_lr_(optimizer.options.lr),
+        step_size_(step_size),
         gamma_(gamma) {
     if (step_size < 1) fail("StepLR: step_size ", step_size, " must be at least 1");
   }

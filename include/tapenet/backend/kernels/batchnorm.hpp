@@ -45,8 +45,7 @@ struct BatchStatisticsKernel {
     inverse_std[c] = T(1.0 / ::sqrt(variance + eps));
     if (running_mean) {
       running_mean[c] = T((1 - momentum) * running_mean[c] + momentum * average);
-      running_var[c] =
-          T((1 - momentum) * running_var[c] + momentum * squares / (count - 1));
+      running_var[c] = T((1 - momentum) * running_var[c] + momentum * squares / (count - 1));
     }
   }
 };

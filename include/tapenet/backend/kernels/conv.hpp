@@ -19,8 +19,18 @@ struct ConvGeometry {
   ConvGeometry(std::int64_t n, std::int64_t c, std::int64_t h, std::int64_t w, std::int64_t kh,
                std::int64_t kw, std::int64_t sh, std::int64_t sw, std::int64_t ph, std::int64_t pw,
                std::int64_t dh, std::int64_t dw)
-      : batch(n), channels(c), height(h), width(w), kernel_h(kh), kernel_w(kw), stride_h(sh),
-        stride_w(sw), pad_h(ph), pad_w(pw), dilation_h(dh), dilation_w(dw),
+      : batch(n),
+        channels(c),
+        height(h),
+        width(w),
+        kernel_h(kh),
+        kernel_w(kw),
+        stride_h(sh),
+        stride_w(sw),
+        pad_h(ph),
+        pad_w(pw),
+        dilation_h(dh),
+        dilation_w(dw),
         out_h((h + 2 * ph - dh * (kh - 1) - 1) / sh + 1),
         out_w((w + 2 * pw - dw * (kw - 1) - 1) / sw + 1) {}
 
@@ -103,7 +113,8 @@ struct Col2ImKernel {
     for (std::int64_t i = 0; i < g.height * g.width; ++i) plane[i] = T(0);
     for (std::int64_t kh = 0; kh < g.kernel_h; ++kh) {
       for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
-        const T* in = columns + ((c * g.kernel_h + kh) * g.kernel_w + kw) * cols + n * out_h * out_w;
+        const T* in =
+            columns + ((c * g.kernel_h + kh) * g.kernel_w + kw) * cols + n * out_h * out_w;
         std::int64_t w0 = kw * g.dilation_w - g.pad_w;
         std::int64_t first = w0 >= 0 ? 0 : (-w0 + g.stride_w - 1) / g.stride_w;
         std::int64_t last = w0 >= g.width ? 0 : (g.width - 1 - w0) / g.stride_w + 1;
