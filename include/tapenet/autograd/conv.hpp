@@ -48,11 +48,15 @@ inline constexpr std::int64_t conv_chunk_bytes = std::int64_t(1) << 20;
 // outnumber the bytes moved by this much. Tests set it to 0 to make every possible crop happen.
 inline double conv_crop_flops_per_byte = 10;
 
+// Each chunk also costs a pass over the weight's gradient, which backward accumulates chunk by
+// chunk; so a chunk's columns are never made smaller than the weight (ResNet's last stages have
+// big weights and tiny images).
 template <class T>
-std::int64_t conv_chunk_images(const kernels::ConvGeometry& g) {
+std::int64_t conv_chunk_images(const kernels::ConvGeometry& g, std::int64_t out_channels) {
   std::int64_t per_image =
       g.patch_size() * g.out_height() * g.out_width() * std::int64_t(sizeof(T));
-  std::int64_t images = conv_chunk_bytes / per_image;
+  std::int64_t weight_bytes = out_channels * g.patch_size() * std::int64_t(sizeof(T));
+  std::int64_t images = std::max(conv_chunk_bytes, weight_bytes) / per_image;
   return images < 1 ? 1 : (images > g.batch ? g.batch : images);
 }
 
@@ -117,7 +121,7 @@ Var<B, T> conv2d(const Var<B, T>& x, const Var<B, T>& weight, const Var<B, T>& b
     crop_kernel.out = kernel.data();
     B::for_each(w[0] * w[1], crop_kernel, g.kernel_h * g.kernel_w);
   }
-  std::int64_t patch = g.patch_size(), chunk = conv_chunk_images<T>(g);
+  std::int64_t patch = g.patch_size(), chunk = conv_chunk_images<T>(g, out_channels);
 
   auto out = Tensor<B, T>::empty({g.batch, out_channels, g.out_height(), g.out_width()});
   {

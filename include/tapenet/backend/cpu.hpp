@@ -162,7 +162,7 @@ struct cpu {
       if (beta == T(0)) {
         C.noalias() = alpha * (op_a * op_b);  // C may hold garbage: never read it
       } else {
-        C *= beta;
+        if (beta != T(1)) C *= beta;
         C.noalias() += alpha * (op_a * op_b);
       }
     };
