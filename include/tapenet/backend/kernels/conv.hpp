@@ -79,6 +79,10 @@ struct Im2ColKernel {
     std::int64_t last = w0 >= g.width ? 0 : (g.width - 1 - w0) / g.stride_w + 1;
     if (last > out_w) last = out_w;
     if (first > last) first = last;
+    if (g.stride_h == 1 && g.stride_w == 1 && out_w == g.width) {
+      shifted_copies(out, c, kh, w0, first, last);
+      return;
+    }
     for (std::int64_t n = 0; n < g.batch; ++n) {
       const T* plane = image + (n * g.channels + c) * g.height * g.width;
       for (std::int64_t oh = 0; oh < out_h; ++oh, out += out_w) {
@@ -94,6 +98,34 @@ struct Im2ColKernel {
         else
           for (std::int64_t ow = first; ow < last; ++ow) out[ow] = in[w0 + ow * g.stride_w];
         for (std::int64_t ow = last; ow < out_w; ++ow) out[ow] = T(0);
+      }
+    }
+  }
+
+  // Stride 1 with "same" width, ResNet's 3x3 convolutions: the tap sees the whole image moved by
+  // a fixed number of elements, so each image's part of the row is one long copy (which the
+  // compiler vectorises, unlike a run of 8 pixels), then the rows and the columns that fell
+  // outside the image are set to zero.
+  TAPENET_HD void shifted_copies(T* out, std::int64_t c, std::int64_t kh, std::int64_t w0,
+                                 std::int64_t first, std::int64_t last) const {
+    std::int64_t out_h = g.out_h, out_w = g.out_w, size = g.height * g.width;
+    std::int64_t h0 = kh * g.dilation_h - g.pad_h;  // input row seen at oh = 0
+    std::int64_t shift = h0 * g.width + w0;
+    // the outputs whose input row is inside the image: [top, bottom)
+    std::int64_t top = h0 >= 0 ? 0 : -h0, bottom = g.height - h0 < out_h ? g.height - h0 : out_h;
+    if (bottom < top) bottom = top;
+    // copy [begin, end): from top's row to bottom's, clipped so that the source stays in the plane
+    std::int64_t begin = top * out_w, end = bottom * out_w;
+    if (begin + shift < 0) begin = -shift;
+    if (end + shift > size) end = size - shift;
+    for (std::int64_t n = 0; n < g.batch; ++n, out += out_h * out_w) {
+      const T* plane = image + (n * g.channels + c) * size;
+      for (std::int64_t i = 0; i < top * out_w; ++i) out[i] = T(0);
+      for (std::int64_t i = begin; i < end; ++i) out[i] = plane[i + shift];
+      for (std::int64_t i = bottom * out_w; i < out_h * out_w; ++i) out[i] = T(0);
+      for (std::int64_t oh = top; oh < bottom; ++oh) {
+        for (std::int64_t ow = 0; ow < first; ++ow) out[oh * out_w + ow] = T(0);
+        for (std::int64_t ow = last; ow < out_w; ++ow) out[oh * out_w + ow] = T(0);
       }
     }
   }
