@@ -1,20 +1,14 @@
 // The layers' ops against central differences, in double, on every backend.
-#include "support/backends.hpp"
+#include "support/gradcheck.hpp"
 
 using namespace tapenet;
 
 namespace {
+using testing::require_gradients_match;
+
 template <class B>
 Var<B, double> input(Shape shape, std::uint64_t seed) {
-  Generator generator(seed);
-  return Var<B, double>(Tensor<B, double>::randn(std::move(shape), generator), true);
-}
-
-template <class B, class F>
-void require_gradients_match(F f, std::vector<Var<B, double>> inputs) {
-  auto result = gradcheck<B>(f, std::move(inputs));
-  INFO(result.message);
-  REQUIRE(result.ok);
+  return testing::gradcheck_input<B>(std::move(shape), seed);
 }
 }  // namespace
 

@@ -47,9 +47,7 @@ class BasicBlock {
   std::int64_t in_channels() const { return conv1.in_channels(); }
   std::int64_t out_channels() const { return conv2.out_channels(); }
 
-  V operator()(const V& x) {
-    return forward_with(x, [](auto& child, const std::string&, const V& in) { return child(in); });
-  }
+  V operator()(const V& x) { return forward_with(x, nn::CallChild{}); }
 
   template <class Call>
   V forward_with(const V& x, Call&& call) {
@@ -118,9 +116,7 @@ class ResNet {
     });
   }
 
-  V operator()(const V& x) {
-    return forward_with(x, [](auto& child, const std::string&, const V& in) { return child(in); });
-  }
+  V operator()(const V& x) { return forward_with(x, nn::CallChild{}); }
 
   template <class Call>
   V forward_with(const V& x, Call&& call) {

@@ -44,8 +44,7 @@ class Conv2d {
 
   template <class Visitor>
   void visit(const std::string& prefix, Visitor&& visitor) {
-    visitor(join_name(prefix, "weight"), weight);
-    if (bias.defined()) visitor(join_name(prefix, "bias"), bias);
+    visit_weight_and_bias(prefix, visitor, weight, bias);
   }
   bool training = true;
   void train(bool on = true) { training = on; }

@@ -30,6 +30,21 @@ struct VisitProbe {
 };
 }  // namespace detail
 
+// What a plain forward pass passes to forward_with: call the child on its input.
+struct CallChild {
+  template <class Layer, class X>
+  auto operator()(Layer& child, const std::string&, const X& in) const {
+    return child(in);
+  }
+};
+
+// A weight and an optional bias, visited under PyTorch's names: Linear's and Conv2d's state.
+template <class V, class Visitor>
+void visit_weight_and_bias(const std::string& prefix, Visitor&& visitor, V& weight, V& bias) {
+  visitor(join_name(prefix, "weight"), weight);
+  if (bias.defined()) visitor(join_name(prefix, "bias"), bias);
+}
+
 template <class L>
 concept Module = requires(L layer, const Var<typename L::backend_type, typename L::value_type>& x,
                           std::string prefix) {
@@ -43,7 +58,7 @@ concept Module = requires(L layer, const Var<typename L::backend_type, typename 
 template <class L>
 concept Composite = Module<L> &&
     requires(L layer, const Var<typename L::backend_type, typename L::value_type>& x) {
-  layer.forward_with(x, [](auto& child, const std::string&, const auto& in) { return child(in); });
+  layer.forward_with(x, CallChild{});
 };
 
 // The size of dimension 1 a layer expects of its input, and gives its output, when it has a

@@ -58,9 +58,7 @@ class Sequential {
     return std::get<I>(layers);
   }
 
-  V operator()(const V& x) {
-    return forward_with(x, [](auto& child, const std::string&, const V& in) { return child(in); });
-  }
+  V operator()(const V& x) { return forward_with(x, CallChild{}); }
 
   template <class Call>
   V forward_with(const V& x, Call&& call) {
@@ -119,9 +117,7 @@ class Stack {
   Layer& operator[](std::size_t i) { return layers.at(i); }
   std::size_t size() const { return layers.size(); }
 
-  V operator()(const V& x) {
-    return forward_with(x, [](auto& child, const std::string&, const V& in) { return child(in); });
-  }
+  V operator()(const V& x) { return forward_with(x, CallChild{}); }
   template <class Call>
   V forward_with(const V& x, Call&& call) {
     V y = x;
