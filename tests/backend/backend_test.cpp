@@ -145,3 +145,25 @@ TEST_CASE("random broadcast shapes: zip, sum_to and log_softmax agree between ba
     require_close(kernels::log_softmax(actual, dim), kernels::log_softmax(expected, dim));
   }
 }
+
+TEST_CASE("the CPU backend reuses freed blocks of the same size, and empty_cache frees them",
+          "[fast]") {
+  if (!detail::BlockCache::enabled) return;  // AddressSanitizer builds cache nothing
+  cpu::empty_cache();
+  const float* first_address = nullptr;
+  {
+    auto big = Tensor<cpu>::zeros({64, 1024});  // 256 KiB: cached when freed
+    first_address = big.data();
+  }
+  CHECK(cpu::cached_bytes() == 64 * 1024 * sizeof(float));
+  auto again = Tensor<cpu>::ones({1024, 64});  // same size: the same block comes back
+  CHECK(again.data() == first_address);
+  CHECK(cpu::cached_bytes() == 0);
+  CHECK(again.to_vector() == std::vector<float>(64 * 1024, 1.0f));
+  { auto small = Tensor<cpu>::zeros({16}); }  // below 16 KiB: straight back to malloc
+  CHECK(cpu::cached_bytes() == 0);
+  { auto other = Tensor<cpu>::zeros({3, 1024, 64}); }
+  CHECK(cpu::cached_bytes() == 3 * 64 * 1024 * sizeof(float));
+  cpu::empty_cache();
+  CHECK(cpu::cached_bytes() == 0);
+}

@@ -2,6 +2,7 @@
 #include <omp.h>
 
 #include <Eigen/Core>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -25,7 +26,13 @@ namespace detail {
 class BlockCache {
  public:
   static constexpr std::size_t alignment = 64;  // one cache line, one AVX-512 register
-  static constexpr std::size_t smallest_cached = 16384;
+  // Under AddressSanitizer nothing is cached, so that a use after free is still caught.
+#if defined(__SANITIZE_ADDRESS__)
+  static constexpr bool enabled = false;
+#else
+  static constexpr bool enabled = true;
+#endif
+  static constexpr std::size_t smallest_cached = enabled ? 16384 : SIZE_MAX;
   static constexpr std::size_t max_cached_bytes = std::size_t(2) << 30;
 
   void* take(std::size_t bytes) {
@@ -104,6 +111,7 @@ struct cpu {
 
   // Returns the cached free blocks to the operating system (like torch.cuda.empty_cache()).
   static void empty_cache() { detail::BlockCache::instance().clear(); }
+  static std::size_t cached_bytes() { return detail::BlockCache::instance().cached_bytes(); }
 
   template <class T>
   static void copy(T* out, const T* in, std::int64_t count) {
