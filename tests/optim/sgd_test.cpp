@@ -73,4 +73,6 @@ TEST_CASE("StepLR and CosineAnnealingLR match PyTorch's learning rates", "[fast]
     CHECK(step_optimizer.options.lr == Approx(expected_step[epoch]).epsilon(1e-12));
     CHECK(cosine_optimizer.options.lr == Approx(expected_cosine[epoch]).epsilon(1e-9));
   }
+  CHECK(step_lr.last_epoch() == 10);
+  CHECK(cosine.get_last_lr() == cosine_optimizer.options.lr);
 }

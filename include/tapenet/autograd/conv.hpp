@@ -13,7 +13,6 @@ struct Size2 {
   std::int64_t h, w;
   Size2(std::int64_t both) : h(both), w(both) {}  // NOLINT: implicit on purpose, as in PyTorch
   Size2(std::int64_t height, std::int64_t width) : h(height), w(width) {}
-  bool operator==(const Size2&) const = default;
 };
 
 struct ConvOptions {
