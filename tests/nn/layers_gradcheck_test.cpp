@@ -3,33 +3,28 @@
 
 using namespace tapenet;
 
-namespace {
+using testing::gradcheck_input;
 using testing::require_gradients_match;
-
-template <class B>
-Var<B, double> input(Shape shape, std::uint64_t seed) {
-  return testing::gradcheck_input<B>(std::move(shape), seed);
-}
-}  // namespace
 
 TEMPLATE_TEST_CASE("gradcheck: conv2d", "[fast]", TAPENET_BACKENDS) {
   using B = TestType;
   using V = std::vector<Var<B, double>>;
-  require_gradients_match<B>(
-      [](const V& x) { return conv2d(x[0], x[1], x[2]); },
-      {input<B>({2, 3, 5, 5}, 1), input<B>({4, 3, 3, 3}, 2), input<B>({4}, 3)});
+  require_gradients_match<B>([](const V& x) { return conv2d(x[0], x[1], x[2]); },
+                             {gradcheck_input<B>({2, 3, 5, 5}, 1),
+                              gradcheck_input<B>({4, 3, 3, 3}, 2), gradcheck_input<B>({4}, 3)});
   require_gradients_match<B>(
       [](const V& x) {
         return conv2d(x[0], x[1], Var<B, double>(), {{2, 1}, {1, 2}, {1, 2}});
       },
-      {input<B>({1, 2, 7, 6}, 4), input<B>({3, 2, 3, 2}, 5)});
+      {gradcheck_input<B>({1, 2, 7, 6}, 4), gradcheck_input<B>({3, 2, 3, 2}, 5)});
 }
 
 TEMPLATE_TEST_CASE("gradcheck: linear", "[fast]", TAPENET_BACKENDS) {
   using B = TestType;
   using V = std::vector<Var<B, double>>;
-  require_gradients_match<B>([](const V& x) { return linear(x[0], x[1], x[2]); },
-                             {input<B>({4, 5}, 1), input<B>({3, 5}, 2), input<B>({3}, 3)});
+  require_gradients_match<B>(
+      [](const V& x) { return linear(x[0], x[1], x[2]); },
+      {gradcheck_input<B>({4, 5}, 1), gradcheck_input<B>({3, 5}, 2), gradcheck_input<B>({3}, 3)});
 }
 
 TEMPLATE_TEST_CASE("gradcheck: batch_norm in training and evaluation mode", "[fast]",
@@ -38,16 +33,18 @@ TEMPLATE_TEST_CASE("gradcheck: batch_norm in training and evaluation mode", "[fa
   using V = std::vector<Var<B, double>>;
   require_gradients_match<B>(
       [](const V& x) { return batch_norm(x[0], x[1], x[2], {}, {}, {.training = true}); },
-      {input<B>({3, 2, 2, 3}, 1), input<B>({2}, 2), input<B>({2}, 3)});
+      {gradcheck_input<B>({3, 2, 2, 3}, 1), gradcheck_input<B>({2}, 2),
+       gradcheck_input<B>({2}, 3)});
   auto mean = Tensor<B, double>::from({2}, {0.5, -0.25});
   auto var = Tensor<B, double>::from({2}, {1.5, 0.75});
   require_gradients_match<B>(
       [&](const V& x) { return batch_norm(x[0], x[1], x[2], mean, var, {.training = false}); },
-      {input<B>({3, 2, 2, 3}, 4), input<B>({2}, 5), input<B>({2}, 6)});
+      {gradcheck_input<B>({3, 2, 2, 3}, 4), gradcheck_input<B>({2}, 5),
+       gradcheck_input<B>({2}, 6)});
   // without affine parameters
   require_gradients_match<B>(
       [](const V& x) { return batch_norm(x[0], Var<B, double>(), Var<B, double>(), {}, {}); },
-      {input<B>({4, 3, 2, 1}, 7)});
+      {gradcheck_input<B>({4, 3, 2, 1}, 7)});
 }
 
 TEMPLATE_TEST_CASE("gradcheck: max_pool2d and adaptive_avg_pool2d", "[fast]", TAPENET_BACKENDS) {
@@ -55,12 +52,12 @@ TEMPLATE_TEST_CASE("gradcheck: max_pool2d and adaptive_avg_pool2d", "[fast]", TA
   using V = std::vector<Var<B, double>>;
   require_gradients_match<B>(
       [](const V& x) { return max_pool2d(x[0], 3, {.stride = 2, .padding = 1}); },
-      {input<B>({2, 2, 7, 6}, 1)});
+      {gradcheck_input<B>({2, 2, 7, 6}, 1)});
   require_gradients_match<B>(
       [](const V& x) {
         return adaptive_avg_pool2d(x[0], {3, 2});
       },
-      {input<B>({2, 2, 7, 5}, 2)});
+      {gradcheck_input<B>({2, 2, 7, 5}, 2)});
 }
 
 TEMPLATE_TEST_CASE("gradcheck: cross_entropy with label smoothing", "[fast]", TAPENET_BACKENDS) {
@@ -68,7 +65,7 @@ TEMPLATE_TEST_CASE("gradcheck: cross_entropy with label smoothing", "[fast]", TA
   using V = std::vector<Var<B, double>>;
   auto target = Tensor<B, std::int64_t>::from({4}, {1, -100, 3, 0});
   require_gradients_match<B>([&](const V& x) { return cross_entropy(x[0], target, -100, 0.3); },
-                             {input<B>({4, 5}, 1)});
+                             {gradcheck_input<B>({4, 5}, 1)});
 }
 
 TEST_CASE("layer ops report bad shapes with the sizes involved", "[fast]") {
