@@ -1,6 +1,7 @@
 #pragma once
 // The one header a user includes.
 #include "tapenet/core/error.hpp"
+#include "tapenet/core/file.hpp"
 #include "tapenet/core/print.hpp"
 #include "tapenet/core/random.hpp"
 #include "tapenet/core/shape.hpp"
@@ -37,6 +38,17 @@
 
 #include "tapenet/optim/scheduler.hpp"
 #include "tapenet/optim/sgd.hpp"
+
+#include "tapenet/data/archive.hpp"
+#include "tapenet/data/cifar10.hpp"
+#include "tapenet/data/dataloader.hpp"
+#include "tapenet/data/dataset.hpp"
+#include "tapenet/data/download.hpp"
+#include "tapenet/data/fashion_mnist.hpp"
+#include "tapenet/data/grid.hpp"
+#include "tapenet/data/image.hpp"
+#include "tapenet/data/md5.hpp"
+#include "tapenet/data/transforms.hpp"
 
 #include "tapenet/models/resnet.hpp"
 

@@ -6,12 +6,7 @@
 //   the rest     the tensors' bytes, little-endian, row-major; offsets count from here
 // Reading checks everything before trusting it: a malformed or hostile file gives an Error
 // naming the file and the problem, never a crash or a huge allocation.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +17,7 @@
 #include <vector>
 
 #include "tapenet/core/error.hpp"
+#include "tapenet/core/file.hpp"
 
 namespace tapenet::io {
 
@@ -141,45 +137,6 @@ inline SafetensorsFile read_safetensors(const std::string& path) {
     if (ranges[i].first < ranges[i - 1].second)
       bad("two tensors' data_offsets overlap at byte ", ranges[i].first);
   return result;
-}
-
-// Writes `contents` to `path` so that a reader (or a crash) sees either the old file or the whole
-// new one, never half: write a temporary file next to it, flush it to the disk, rename it over.
-inline void write_file_atomically(const std::string& path, const std::string& contents) {
-  std::filesystem::path target(path);
-  std::string temp =
-      (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
-  if (target.parent_path().empty()) temp = "." + target.filename().string() + ".XXXXXX";
-  int fd = ::mkstemp(temp.data());
-  if (fd < 0) fail(path, ": cannot create a temporary file next to it: ", std::strerror(errno));
-  auto give_up = [&](const char* step) {
-    int saved = errno;
-    ::close(fd);
-    ::unlink(temp.c_str());
-    fail(path, ": ", step, " failed: ", std::strerror(saved));
-  };
-  for (std::size_t written = 0; written < contents.size();) {
-    ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) give_up("writing");
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) give_up("flushing to disk");
-  if (::close(fd) != 0) {
-    ::unlink(temp.c_str());
-    fail(path, ": closing the temporary file failed: ", std::strerror(errno));
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    int saved = errno;
-    ::unlink(temp.c_str());
-    fail(path, ": renaming the temporary file into place failed: ", std::strerror(saved));
-  }
-  std::string directory = target.parent_path().empty() ? "." : target.parent_path().string();
-  int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir_fd >= 0) {  // so the rename itself survives a power cut
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
 }
 
 // Tensors are written in the order given, 8-byte aligned (the header is padded with spaces).
