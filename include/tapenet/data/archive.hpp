@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -143,8 +142,12 @@ class TarReader {
     for (int i = 0; i < 512; ++i) sum += (i >= 148 && i < 156) ? std::uint8_t(' ') : block[i];
     std::uint64_t stored = parse_octal(block + 148, 8, at);
     if (stored != sum)
-      fail(path(), ": the tar header at byte ", at, " is corrupt (checksum ", stored,
-           ", computed ", sum, "): not a tar archive, or a damaged one");
+      corrupt_header(at, "checksum " + std::to_string(stored) + ", computed " + std::to_string(sum));
+  }
+
+  [[noreturn]] void corrupt_header(std::uint64_t at, const std::string& why) const {
+    fail(path(), ": the tar header at byte ", at, " is corrupt (", why,
+         "): not a tar archive, or a damaged one");
   }
 
   std::uint64_t parse_size(const std::uint8_t* field_block, std::uint64_t at) const {
@@ -162,8 +165,7 @@ class TarReader {
     int i = 0;
     while (i < length && field[i] == ' ') ++i;
     for (; i < length && field[i] >= '0' && field[i] <= '7'; ++i) value = value * 8 + (field[i] - '0');
-    if (i < length && field[i] != ' ' && field[i] != 0)
-      fail(path(), ": the tar header at byte ", at, " has a malformed number");
+    if (i < length && field[i] != ' ' && field[i] != 0) corrupt_header(at, "a malformed number");
     return value;
   }
 

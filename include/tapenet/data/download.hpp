@@ -2,10 +2,13 @@
 // Downloading a file safely: into `destination.part` (kept when the transfer breaks, and resumed
 // from where it stopped next time), checked against its MD5, then renamed into place, so that a
 // file at `destination` is always whole. Uses libcurl when tapenet was built with it.
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -53,26 +56,13 @@ inline void move_into_place(const std::string& from, const std::string& to) {
 #ifdef TAPENET_HAS_CURL
 struct Transfer {
   std::FILE* file = nullptr;
-  CURL* curl = nullptr;
   std::uint64_t resumed_from = 0;
-  bool first_write = true;
   bool show_progress = false;
   std::string name;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now(), last_draw;
 
-  // A server that ignores our Range request sends the whole file again: start the file over.
   static std::size_t write(char* data, std::size_t, std::size_t size, void* context) {
-    auto& self = *static_cast<Transfer*>(context);
-    if (self.first_write) {
-      self.first_write = false;
-      long status = 0;
-      curl_easy_getinfo(self.curl, CURLINFO_RESPONSE_CODE, &status);
-      if (self.resumed_from > 0 && status != 206) {
-        if (std::fflush(self.file) != 0 || ::ftruncate(::fileno(self.file), 0) != 0) return 0;
-        self.resumed_from = 0;
-      }
-    }
-    return std::fwrite(data, 1, size, self.file);
+    return std::fwrite(data, 1, size, static_cast<Transfer*>(context)->file);
   }
 
   static int progress(void* context, curl_off_t total, curl_off_t now, curl_off_t, curl_off_t) {
@@ -105,11 +95,12 @@ inline CURLcode fetch(const std::string& url, const std::string& part, const Dow
   if (std::filesystem::exists(part, error)) transfer.resumed_from = std::filesystem::file_size(part, error);
   transfer.file = std::fopen(part.c_str(), "ab");
   if (!transfer.file) fail(part, ": cannot open it for writing: ", std::strerror(errno));
-  transfer.curl = curl_easy_init();
   transfer.name = std::filesystem::path(part).stem().string();
   transfer.show_progress = options.show_progress && ::isatty(STDERR_FILENO);
+  if (options.show_progress && !transfer.show_progress)
+    std::fprintf(stderr, "downloading %s to %s\n", url.c_str(), part.c_str());
   char curl_error[CURL_ERROR_SIZE] = "";
-  CURL* curl = transfer.curl;
+  CURL* curl = curl_easy_init();
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
@@ -146,8 +137,10 @@ inline void download_file(const std::string& url, const std::string& destination
   long status = 0;
   std::string message;
   CURLcode result = detail::fetch(url, part, options, status, message);
-  if (result == CURLE_HTTP_RETURNED_ERROR && status == 416) {  // the .part was already whole,
-    std::filesystem::remove(part);                              // or from another file: restart
+  // A server that cannot resume (no Range support, or the .part is already as long as the file):
+  // start over.
+  if (result == CURLE_RANGE_ERROR || (result == CURLE_HTTP_RETURNED_ERROR && status == 416)) {
+    std::filesystem::remove(part);
     result = detail::fetch(url, part, options, status, message);
   }
   if (result != CURLE_OK) {

@@ -93,7 +93,7 @@ inline Image to_image(const Tensor<cpu, float>& tensor) {
 }
 
 // Draws `text` with its top-left corner at (x, y), each font pixel a scale×scale square, using
-// stb_easy_font (a tiny built-in font: letters about 7 pixels tall, '\n' starts a line).
+// stb_easy_font (a tiny built-in font: letters about 7 pixels tall, lines 12 apart).
 inline void draw_text(Image& image, std::int64_t x, std::int64_t y, const std::string& text,
                       std::array<std::uint8_t, 3> color = {0, 0, 0}, std::int64_t scale = 1) {
   std::vector<char> vertices(text.size() * 300 + 1024);  // each character is at most ~270 bytes of quads
@@ -139,7 +139,7 @@ inline Image labelled_grid(const Tensor<cpu, float>& images, const std::vector<s
   std::int64_t caption_lines = 1;
   for (const auto& caption : captions)
     caption_lines = std::max<std::int64_t>(caption_lines, 1 + std::count(caption.begin(), caption.end(), '\n'));
-  const std::int64_t line_height = 10 * options.text_scale, pad = options.padding;
+  const std::int64_t line_height = 12 * options.text_scale, pad = options.padding;
   std::int64_t text_width = 0;
   for (const auto& caption : captions) {
     std::string writable = caption;
