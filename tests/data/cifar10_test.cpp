@@ -75,8 +75,9 @@ TEST_CASE("CIFAR10 reads the unpacked folder, the archive path itself, and extra
 TEST_CASE("CIFAR10 applies its transform", "[fast][data]") {
   TempDir dir;
   write_bytes(dir / "cifar-10-binary.tar.gz", small_cifar_archive(1));
-  datasets::CIFAR10 train(dir.path().string(), {},
-                          transforms::Compose(transforms::ToTensor(), transforms::Normalize({0.5}, {0.5})));
+  datasets::CIFAR10 train(
+      dir.path().string(), {},
+      transforms::Compose(transforms::ToTensor(), transforms::Normalize({0.5}, {0.5})));
   auto [input, label] = train[0];
   REQUIRE(input.shape() == Shape{3, 32, 32});
   Bytes batch1 = cifar_records(1, 1);
@@ -90,8 +91,9 @@ TEST_CASE("CIFAR10 names the file and the problem for bad input", "[fast][data]"
   const std::string folder = dir / "cifar-10-batches-bin";
 
   SECTION("nothing there") {
-    require_error([&] { datasets::CIFAR10 d(root); }, "expected " + folder + "/ or " + root +
-                                                          "/cifar-10-binary.tar.gz (download it from");
+    require_error(
+        [&] { datasets::CIFAR10 d(root); },
+        "expected " + folder + "/ or " + root + "/cifar-10-binary.tar.gz (download it from");
   }
   SECTION("in the folder layout") {
     fs::create_directories(folder);
@@ -111,51 +113,61 @@ TEST_CASE("CIFAR10 names the file and the problem for bad input", "[fast][data]"
       Bytes records = cifar_records(2, 1);
       records.resize(3073 + 100);
       write_bytes(file, records);
-      require_error([&] { datasets::CIFAR10 d(root); },
-                    file + ": 3173 bytes is not a whole number of 3,073-byte records; the record at byte 3073");
+      require_error(
+          [&] { datasets::CIFAR10 d(root); },
+          file +
+              ": 3173 bytes is not a whole number of 3,073-byte records; the record at byte 3073");
     }
     SECTION("a wrong label") {
       write_bytes(file, cifar_records(3, 1, {4, 11, 2}));
-      require_error([&] { datasets::CIFAR10 d(root); }, file + ": record 1 at byte 3073 has label 11, expected 0 to 9");
+      require_error([&] { datasets::CIFAR10 d(root); },
+                    file + ": record 1 at byte 3073 has label 11, expected 0 to 9");
     }
     SECTION("wrong class names") {
       write_bytes(folder + "/batches.meta.txt", text_bytes("cat\ndog\n"));
-      require_error([&] { datasets::CIFAR10 d(root); }, "batches.meta.txt: has 2 class names, expected 10");
+      require_error([&] { datasets::CIFAR10 d(root); },
+                    "batches.meta.txt: has 2 class names, expected 10");
     }
   }
   SECTION("a cut archive") {
     Bytes archive = small_cifar_archive(3);
     archive.resize(archive.size() / 2);
     write_bytes(dir / "cifar-10-binary.tar.gz", archive);
-    require_error([&] { datasets::CIFAR10 d(root); }, "cifar-10-binary.tar.gz: the compressed stream is cut short");
+    require_error([&] { datasets::CIFAR10 d(root); },
+                  "cifar-10-binary.tar.gz: the compressed stream is cut short");
   }
   SECTION("corrupt compressed data") {
     Bytes archive = small_cifar_archive(3);
     for (std::size_t i = 100; i < 200; ++i) archive[i] ^= 0x5a;
     write_bytes(dir / "cifar-10-binary.tar.gz", archive);
-    require_error([&] { datasets::CIFAR10 d(root); }, "cifar-10-binary.tar.gz: corrupt compressed data");
+    require_error([&] { datasets::CIFAR10 d(root); },
+                  "cifar-10-binary.tar.gz: corrupt compressed data");
   }
   SECTION("not a tar archive") {
     write_bytes(dir / "cifar-10-binary.tar.gz", gzip(Bytes(2048, 'x')));
     require_error([&] { datasets::CIFAR10 d(root); }, "the tar header at byte 0 is corrupt");
   }
   SECTION("an archive without the test batch") {
-    write_bytes(dir / "cifar-10-binary.tar.gz",
-                gzip(tar({{"cifar-10-batches-bin/batches.meta.txt", text_bytes(cifar_class_lines)}})));
+    write_bytes(
+        dir / "cifar-10-binary.tar.gz",
+        gzip(tar({{"cifar-10-batches-bin/batches.meta.txt", text_bytes(cifar_class_lines)}})));
     require_error([&] { datasets::CIFAR10 d(root, {.train = false}); },
                   "cifar-10-binary.tar.gz: has no cifar-10-batches-bin/test_batch.bin");
   }
   SECTION("a bad record inside the archive names the member and offset") {
-    write_bytes(dir / "cifar-10-binary.tar.gz",
-                gzip(tar({{"cifar-10-batches-bin/batches.meta.txt", text_bytes(cifar_class_lines)},
-                          {"cifar-10-batches-bin/test_batch.bin", cifar_records(3, 1, {1, 2, 200})}})));
+    write_bytes(
+        dir / "cifar-10-binary.tar.gz",
+        gzip(tar({{"cifar-10-batches-bin/batches.meta.txt", text_bytes(cifar_class_lines)},
+                  {"cifar-10-batches-bin/test_batch.bin", cifar_records(3, 1, {1, 2, 200})}})));
     require_error([&] { datasets::CIFAR10 d(root, {.train = false}); },
-                  "cifar-10-binary.tar.gz: cifar-10-batches-bin/test_batch.bin: record 2 at byte 6146 has label 200");
+                  "cifar-10-binary.tar.gz: cifar-10-batches-bin/test_batch.bin: record 2 at byte "
+                  "6146 has label 200");
   }
   SECTION("an index out of range") {
     write_bytes(dir / "cifar-10-binary.tar.gz", small_cifar_archive(1));
     datasets::CIFAR10 d(root, {.train = false});
-    require_error([&] { (void)d[1]; }, "dataset index 1 is out of range for a dataset of 1 examples");
+    require_error([&] { (void)d[1]; },
+                  "dataset index 1 is out of range for a dataset of 1 examples");
   }
 }
 
@@ -170,8 +182,9 @@ TEST_CASE("CIFAR10 on the real archive: sizes, classes, first records, a loader 
   datasets::CIFAR10 test(real_cifar_archive, {.train = false});
   REQUIRE(train.size() == 50'000);
   REQUIRE(test.size() == 10'000);
-  REQUIRE(train.classes() == std::vector<std::string>{"airplane", "automobile", "bird", "cat", "deer", "dog",
-                                                      "frog", "horse", "ship", "truck"});
+  REQUIRE(train.classes() == std::vector<std::string>{"airplane", "automobile", "bird", "cat",
+                                                      "deer", "dog", "frog", "horse", "ship",
+                                                      "truck"});
   for (const auto* set : {&train, &test}) {
     std::vector<int> per_class(10, 0);
     for (auto label : set->targets()) ++per_class[static_cast<std::size_t>(label)];
@@ -193,7 +206,8 @@ TEST_CASE("CIFAR10 on the real archive: sizes, classes, first records, a loader 
 
   // Every example once per epoch through a shuffling, multi-threaded loader.
   datasets::CIFAR10 tensors(real_cifar_archive, {.train = false}, transforms::ToTensor());
-  data::DataLoader loader(tensors, {.batch_size = 128, .shuffle = true, .num_workers = 2, .seed = 5});
+  data::DataLoader loader(tensors,
+                          {.batch_size = 128, .shuffle = true, .num_workers = 2, .seed = 5});
   std::vector<int> per_class(10, 0);
   double pixel_sum = 0;
   std::int64_t batches = 0;

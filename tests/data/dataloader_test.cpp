@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <set>
 
@@ -20,7 +20,8 @@ struct CountingDataset {
   data::Example<Tensor<cpu, float>> get(std::int64_t index, Generator& generator) const {
     ++*fetched;
     if (index == throw_at) fail("example ", index, " is unreadable");
-    return {Tensor<cpu, float>::from({1, 2}, {float(index), generator.uniform01<float>()}), index % 10};
+    return {Tensor<cpu, float>::from({1, 2}, {float(index), generator.uniform01<float>()}),
+            index % 10};
   }
 };
 
@@ -71,7 +72,8 @@ TEST_CASE("DataLoader stacks examples into batches, in order without shuffle", "
 }
 
 TEST_CASE("DataLoader shuffles every epoch differently, from the seed only", "[fast][data]") {
-  data::DataLoader loader(CountingDataset{.count = 50}, {.batch_size = 8, .shuffle = true, .seed = 1});
+  data::DataLoader loader(CountingDataset{.count = 50},
+                          {.batch_size = 8, .shuffle = true, .seed = 1});
   Epoch first = run_epoch(loader), second = run_epoch(loader);
   REQUIRE(loader.epoch() == 2);
   auto ids = example_ids(first);
@@ -79,15 +81,18 @@ TEST_CASE("DataLoader shuffles every epoch differently, from the seed only", "[f
   std::sort(ids.begin(), ids.end());
   for (std::size_t i = 0; i < ids.size(); ++i) REQUIRE(ids[i] == float(i));  // each example once
 
-  data::DataLoader again(CountingDataset{.count = 50}, {.batch_size = 8, .shuffle = true, .seed = 1});
+  data::DataLoader again(CountingDataset{.count = 50},
+                         {.batch_size = 8, .shuffle = true, .seed = 1});
   REQUIRE(run_epoch(again) == first);
   again.set_epoch(1);  // resuming at epoch 1 gives epoch 1's batches
   REQUIRE(run_epoch(again) == second);
-  data::DataLoader other_seed(CountingDataset{.count = 50}, {.batch_size = 8, .shuffle = true, .seed = 2});
+  data::DataLoader other_seed(CountingDataset{.count = 50},
+                              {.batch_size = 8, .shuffle = true, .seed = 2});
   REQUIRE(example_ids(run_epoch(other_seed)) != example_ids(first));
 }
 
-TEST_CASE("DataLoader batches do not depend on num_workers, random draws included", "[fast][data]") {
+TEST_CASE("DataLoader batches do not depend on num_workers, random draws included",
+          "[fast][data]") {
   std::vector<Epoch> epochs;
   for (int workers : {0, 1, 3}) {
     data::DataLoader loader(CountingDataset{.count = 103},
@@ -99,23 +104,27 @@ TEST_CASE("DataLoader batches do not depend on num_workers, random draws include
   REQUIRE(epochs[0] == epochs[2]);
 }
 
-TEST_CASE("DataLoader with augmentation over an image dataset is reproducible across worker counts", "[fast][data]") {
+TEST_CASE("DataLoader with augmentation over an image dataset is reproducible across worker counts",
+          "[fast][data]") {
   auto images = std::make_shared<data::ImageSet>();
   images->height = images->width = 8;
   images->channels = 3;
-  for (int i = 0; i < 20 * 8 * 8 * 3; ++i) images->pixels.push_back(static_cast<std::uint8_t>(i * 13 % 256));
+  for (int i = 0; i < 20 * 8 * 8 * 3; ++i)
+    images->pixels.push_back(static_cast<std::uint8_t>(i * 13 % 256));
   for (int i = 0; i < 20; ++i) images->labels.push_back(i % 10);
-  auto augment = transforms::Compose(transforms::RandomCrop(8, 2), transforms::RandomHorizontalFlip(),
-                                     transforms::ToTensor());
+  auto augment = transforms::Compose(transforms::RandomCrop(8, 2),
+                                     transforms::RandomHorizontalFlip(), transforms::ToTensor());
   data::LabelledImages dataset(images, augment);
   data::DataLoader serial(dataset, {.batch_size = 6, .shuffle = true, .seed = 7});
-  data::DataLoader parallel(dataset, {.batch_size = 6, .shuffle = true, .num_workers = 2, .seed = 7});
+  data::DataLoader parallel(dataset,
+                            {.batch_size = 6, .shuffle = true, .num_workers = 2, .seed = 7});
   REQUIRE(run_epoch(serial) == run_epoch(parallel));
 }
 
 TEST_CASE("A loop left early stops the workers promptly", "[fast][data]") {
   CountingDataset dataset{.count = 100'000};
-  data::DataLoader loader(dataset, {.batch_size = 2, .shuffle = true, .num_workers = 3, .prefetch_factor = 2});
+  data::DataLoader loader(
+      dataset, {.batch_size = 2, .shuffle = true, .num_workers = 3, .prefetch_factor = 2});
   auto start = std::chrono::steady_clock::now();
   int seen = 0;
   for (auto& batch : loader) {
@@ -128,14 +137,15 @@ TEST_CASE("A loop left early stops the workers promptly", "[fast][data]") {
   REQUIRE(*dataset.fetched <= 2 * (5 + 2 * 3 + 3));
   int fetched_when_stopped = *dataset.fetched;
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  REQUIRE(*dataset.fetched == fetched_when_stopped);  // nothing runs in the background any more
+  REQUIRE(*dataset.fetched == fetched_when_stopped);   // nothing runs in the background any more
   REQUIRE(run_epoch(loader).inputs.size() == 50'000);  // and the next epoch starts afresh
 }
 
 TEST_CASE("An exception in a worker reaches the loop", "[fast][data]") {
   for (int workers : {0, 2}) {
     INFO(workers << " workers");
-    data::DataLoader loader(CountingDataset{.count = 40, .throw_at = 13}, {.batch_size = 4, .num_workers = workers});
+    data::DataLoader loader(CountingDataset{.count = 40, .throw_at = 13},
+                            {.batch_size = 4, .num_workers = workers});
     std::int64_t batches = 0;
     REQUIRE_THROWS_WITH(
         [&] {
@@ -147,16 +157,19 @@ TEST_CASE("An exception in a worker reaches the loop", "[fast][data]") {
 }
 
 TEST_CASE("DataLoader checks its options and the examples' sizes", "[fast][data]") {
-  REQUIRE_THROWS_WITH(data::DataLoader(CountingDataset{}, {.batch_size = 0}), "DataLoader: batch_size is 0, expected >= 1");
-  REQUIRE_THROWS_WITH(data::DataLoader(CountingDataset{}, {.num_workers = -1}), "DataLoader: num_workers is -1, expected >= 0");
+  REQUIRE_THROWS_WITH(data::DataLoader(CountingDataset{}, {.batch_size = 0}),
+                      "DataLoader: batch_size is 0, expected >= 1");
+  REQUIRE_THROWS_WITH(data::DataLoader(CountingDataset{}, {.num_workers = -1}),
+                      "DataLoader: num_workers is -1, expected >= 0");
 
   auto images = std::make_shared<data::ImageSet>();
   images->height = images->width = 4;
   images->channels = 1;
   images->pixels.assign(2 * 16, 0);
   images->labels = {0, 1};
-  data::LabelledImages dataset(images, transforms::Compose(transforms::Resize(4, 4), transforms::CenterCrop(3),
-                                                           transforms::ToTensor()));
+  data::LabelledImages dataset(
+      images, transforms::Compose(transforms::Resize(4, 4), transforms::CenterCrop(3),
+                                  transforms::ToTensor()));
   data::DataLoader fine(dataset, {.batch_size = 2});
   REQUIRE(run_epoch(fine).inputs[0].size() == 2 * 9);
 
@@ -167,7 +180,8 @@ TEST_CASE("DataLoader checks its options and the examples' sizes", "[fast][data]
     }
   };
   data::DataLoader mixed(TwoSizes{}, {.batch_size = 2});
-  REQUIRE_THROWS_WITH(run_epoch(mixed),
-                      "DataLoader: example 1 has shape [1, 3, 2] but the batch's first example has [1, 2, 2]; "
-                      "examples in a batch must be the same size (add a Resize or a crop)");
+  REQUIRE_THROWS_WITH(
+      run_epoch(mixed),
+      "DataLoader: example 1 has shape [1, 3, 2] but the batch's first example has [1, 2, 2]; "
+      "examples in a batch must be the same size (add a Resize or a crop)");
 }

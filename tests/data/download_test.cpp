@@ -28,7 +28,8 @@ TEST_CASE("MD5 matches RFC 1321's test suite", "[fast][data]") {
           "57edf4a22be3c955ac49da2e2107b67a");
   data::Md5 pieces;  // fed in pieces that straddle the 64-byte blocks
   std::string text(1000, 'a');
-  for (std::size_t i = 0; i < text.size(); i += 37) pieces.update(text.data() + i, std::min<std::size_t>(37, text.size() - i));
+  for (std::size_t i = 0; i < text.size(); i += 37)
+    pieces.update(text.data() + i, std::min<std::size_t>(37, text.size() - i));
   REQUIRE(pieces.hex_digest() == md5(text));
 }
 
@@ -58,7 +59,9 @@ class LoopbackServer {
     ::close(listener_);
   }
 
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/cifar-10-binary.tar.gz"; }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/cifar-10-binary.tar.gz";
+  }
   void set_mode(Mode mode) { mode_ = mode; }
   int requests() const { return requests_; }
   std::int64_t last_range_start() const { return last_range_start_; }
@@ -89,11 +92,13 @@ class LoopbackServer {
       start = std::stoll(request.substr(range + 13));
     last_range_start_ = start;
     const Mode mode = mode_;
-    if (mode == Mode::not_found) return send_text(client, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+    if (mode == Mode::not_found)
+      return send_text(client, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
     if (mode == Mode::ignore_range) start = 0;
     const auto size = static_cast<std::int64_t>(body_.size());
-    std::string head = start > 0 ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + std::to_string(start) +
-                                       "-" + std::to_string(size - 1) + "/" + std::to_string(size) + "\r\n"
+    std::string head = start > 0 ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " +
+                                       std::to_string(start) + "-" + std::to_string(size - 1) +
+                                       "/" + std::to_string(size) + "\r\n"
                                  : "HTTP/1.1 200 OK\r\n";
     head += "Content-Length: " + std::to_string(size - start) + "\r\nConnection: close\r\n\r\n";
     send_text(client, head);
@@ -101,7 +106,9 @@ class LoopbackServer {
     send_bytes(client, body_.data() + start, static_cast<std::size_t>(end - start));
   }
 
-  static void send_text(int client, const std::string& text) { send_bytes(client, text.data(), text.size()); }
+  static void send_text(int client, const std::string& text) {
+    send_bytes(client, text.data(), text.size());
+  }
   static void send_bytes(int client, const void* data, std::size_t size) {
     const auto* bytes = static_cast<const char*>(data);
     while (size > 0) {
@@ -130,7 +137,8 @@ std::string md5_of(const Bytes& bytes) {
 
 }  // namespace
 
-TEST_CASE("download_file fetches, checks the MD5 and renames into place", "[fast][data][download]") {
+TEST_CASE("download_file fetches, checks the MD5 and renames into place",
+          "[fast][data][download]") {
   const Bytes archive = small_cifar_archive(2);
   LoopbackServer server(archive);
   TempDir dir;
@@ -142,17 +150,19 @@ TEST_CASE("download_file fetches, checks the MD5 and renames into place", "[fast
     REQUIRE_FALSE(std::filesystem::exists(target + ".part"));
   }
   SECTION("a wrong checksum leaves no file behind") {
-    REQUIRE_THROWS_WITH(data::download_file(server.url(), target, {.expected_md5 = std::string(32, '0')}),
-                        "downloaded " + server.url() + " but its MD5 is " + md5_of(archive) + ", expected " +
-                            std::string(32, '0') + " (a damaged or different file; it was removed, try again)");
+    REQUIRE_THROWS_WITH(
+        data::download_file(server.url(), target, {.expected_md5 = std::string(32, '0')}),
+        "downloaded " + server.url() + " but its MD5 is " + md5_of(archive) + ", expected " +
+            std::string(32, '0') + " (a damaged or different file; it was removed, try again)");
     REQUIRE_FALSE(std::filesystem::exists(target));
     REQUIRE_FALSE(std::filesystem::exists(target + ".part"));
   }
   SECTION("a dropped connection keeps the part, and the next try resumes from it") {
     server.set_mode(LoopbackServer::Mode::drop_halfway);
-    REQUIRE_THROWS_WITH(data::download_file(server.url(), target, {.expected_md5 = md5_of(archive)}),
-                        Catch::Contains("failed: ") && Catch::Contains("bytes are kept in " + target + ".part") &&
-                            Catch::Contains("put the file at " + target + " yourself"));
+    REQUIRE_THROWS_WITH(
+        data::download_file(server.url(), target, {.expected_md5 = md5_of(archive)}),
+        Catch::Contains("failed: ") && Catch::Contains("bytes are kept in " + target + ".part") &&
+            Catch::Contains("put the file at " + target + " yourself"));
     REQUIRE_FALSE(std::filesystem::exists(target));
     const auto kept = static_cast<std::int64_t>(std::filesystem::file_size(target + ".part"));
     REQUIRE(kept == static_cast<std::int64_t>(archive.size() / 2));
@@ -176,12 +186,14 @@ TEST_CASE("download_file fetches, checks the MD5 and renames into place", "[fast
   }
 }
 
-TEST_CASE("CIFAR10 with download = true fetches the archive once, then reads it", "[fast][data][download]") {
+TEST_CASE("CIFAR10 with download = true fetches the archive once, then reads it",
+          "[fast][data][download]") {
   const Bytes archive = small_cifar_archive(2);
   LoopbackServer server(archive);
   TempDir dir;
   const std::string root = dir / "data";
-  datasets::CIFAR10Options options{.train = false, .download = true, .url = server.url(), .md5 = md5_of(archive)};
+  datasets::CIFAR10Options options{
+      .train = false, .download = true, .url = server.url(), .md5 = md5_of(archive)};
   datasets::CIFAR10 test(root, options);
   REQUIRE(test.size() == 2);
   REQUIRE(std::filesystem::exists(root + "/cifar-10-binary.tar.gz"));
@@ -190,7 +202,8 @@ TEST_CASE("CIFAR10 with download = true fetches the archive once, then reads it"
 
   options.md5 = std::string(32, 'f');
   TempDir other;
-  REQUIRE_THROWS_WITH(datasets::CIFAR10(other / "data", options), Catch::Contains("but its MD5 is"));
+  REQUIRE_THROWS_WITH(datasets::CIFAR10(other / "data", options),
+                      Catch::Contains("but its MD5 is"));
 }
 
 TEST_CASE("Offline, the error says where to put the file", "[fast][data][download]") {
@@ -204,7 +217,8 @@ TEST_CASE("Offline, the error says where to put the file", "[fast][data][downloa
   socklen_t length = sizeof address;
   ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length);
   ::close(probe);
-  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/x.tar.gz";
+  const std::string url =
+      "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/x.tar.gz";
   REQUIRE_THROWS_WITH(datasets::CIFAR10(dir.path().string(), {.download = true, .url = url}),
                       Catch::StartsWith("downloading " + url + " failed: ") &&
                           Catch::EndsWith("(offline? then put the file at " + dir.path().string() +

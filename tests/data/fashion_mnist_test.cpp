@@ -12,13 +12,15 @@ namespace {
 Bytes big_endian(std::initializer_list<std::uint32_t> values) {
   Bytes out;
   for (std::uint32_t v : values)
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+    for (int shift = 24; shift >= 0; shift -= 8)
+      out.push_back(static_cast<std::uint8_t>(v >> shift));
   return out;
 }
 
 Bytes idx_images(std::uint32_t count, std::uint32_t rows, std::uint32_t columns) {
   Bytes out = big_endian({0x803, count, rows, columns});
-  for (std::uint32_t i = 0; i < count * rows * columns; ++i) out.push_back(static_cast<std::uint8_t>(i * 7));
+  for (std::uint32_t i = 0; i < count * rows * columns; ++i)
+    out.push_back(static_cast<std::uint8_t>(i * 7));
   return out;
 }
 
@@ -43,8 +45,9 @@ TEST_CASE("FashionMNIST reads IDX files, gzipped or not", "[fast][data]") {
   data::Image image = train[1].input;
   REQUIRE(image.channels == 1);
   REQUIRE(image.at(2, 5, 0) == static_cast<std::uint8_t>((28 * 28 + 2 * 28 + 5) * 7));
-  datasets::FashionMNIST test(dir.path().string(), {.train = false},
-                              transforms::Compose(datasets::fashion_mnist_as_cifar(), transforms::ToTensor()));
+  datasets::FashionMNIST test(
+      dir.path().string(), {.train = false},
+      transforms::Compose(datasets::fashion_mnist_as_cifar(), transforms::ToTensor()));
   REQUIRE(test.size() == 2);
   REQUIRE(test[1].input.shape() == Shape{3, 32, 32});
   REQUIRE(test[1].label == 2);
@@ -52,19 +55,24 @@ TEST_CASE("FashionMNIST reads IDX files, gzipped or not", "[fast][data]") {
 
 TEST_CASE("FashionMNIST names the file and the problem for bad input", "[fast][data]") {
   TempDir dir;
-  const std::string images = dir / "train-images-idx3-ubyte", labels = dir / "train-labels-idx1-ubyte";
+  const std::string images = dir / "train-images-idx3-ubyte",
+                    labels = dir / "train-labels-idx1-ubyte";
   write_bytes(images, idx_images(3, 28, 28));
   write_bytes(labels, idx_labels({1, 2, 3}));
   auto load = [&] { datasets::FashionMNIST d(dir.path().string()); };
 
   SECTION("missing") {
     std::filesystem::remove(labels);
-    REQUIRE_THROWS_WITH(load(), Catch::StartsWith("FashionMNIST: no train-labels-idx1-ubyte(.gz) in '" +
-                                                  dir.path().string() + "' (on Debian: apt install dataset-fashion-mnist"));
+    REQUIRE_THROWS_WITH(
+        load(),
+        Catch::StartsWith("FashionMNIST: no train-labels-idx1-ubyte(.gz) in '" +
+                          dir.path().string() + "' (on Debian: apt install dataset-fashion-mnist"));
   }
   SECTION("labels and images swapped") {
     write_bytes(labels, idx_images(3, 28, 28));
-    REQUIRE_THROWS_WITH(load(), labels + ": starts with 0x803, expected the IDX magic number 0x801 (not a Fashion-MNIST labels file)");
+    REQUIRE_THROWS_WITH(load(), labels +
+                                    ": starts with 0x803, expected the IDX magic number 0x801 (not "
+                                    "a Fashion-MNIST labels file)");
   }
   SECTION("counts disagree") {
     write_bytes(labels, idx_labels({1, 2}));
@@ -74,14 +82,17 @@ TEST_CASE("FashionMNIST names the file and the problem for bad input", "[fast][d
     Bytes bytes = idx_images(3, 28, 28);
     bytes.resize(bytes.size() - 10);
     write_bytes(images, bytes);
-    REQUIRE_THROWS_WITH(load(), images + ": cut short at byte 2358 while reading the pixels (2352 bytes from byte 16)");
+    REQUIRE_THROWS_WITH(
+        load(),
+        images + ": cut short at byte 2358 while reading the pixels (2352 bytes from byte 16)");
   }
   SECTION("a truncated gzip") {
     Bytes bytes = gzip(idx_images(3, 28, 28));
     bytes.resize(bytes.size() - 12);
     std::filesystem::remove(images);
     write_bytes(images + ".gz", bytes);
-    REQUIRE_THROWS_WITH(load(), Catch::StartsWith(images + ".gz: the compressed stream is cut short"));
+    REQUIRE_THROWS_WITH(load(),
+                        Catch::StartsWith(images + ".gz: the compressed stream is cut short"));
   }
   SECTION("a bad label") {
     write_bytes(labels, idx_labels({1, 10, 3}));
@@ -93,12 +104,15 @@ TEST_CASE("FashionMNIST names the file and the problem for bad input", "[fast][d
   }
   SECTION("empty") {
     write_bytes(images, {});
-    REQUIRE_THROWS_WITH(load(), images + ": cut short at byte 0 while reading the IDX header (4 bytes from byte 0)");
+    REQUIRE_THROWS_WITH(
+        load(),
+        images + ": cut short at byte 0 while reading the IDX header (4 bytes from byte 0)");
   }
 }
 
 TEST_CASE("FashionMNIST from Debian's dataset-fashion-mnist package", "[slow][data][real_data]") {
-  if (!std::filesystem::exists(std::string(datasets::fashion_mnist::debian_root) + "/t10k-images-idx3-ubyte.gz")) {
+  if (!std::filesystem::exists(std::string(datasets::fashion_mnist::debian_root) +
+                               "/t10k-images-idx3-ubyte.gz")) {
     WARN("skipped: dataset-fashion-mnist is not installed");
     return;
   }

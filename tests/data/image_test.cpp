@@ -10,39 +10,48 @@ using data::Image;
 
 namespace {
 
-std::string image_fixture(const std::string& file) { return std::string(TAPENET_FIXTURE_DIR) + "/images/" + file; }
+std::string image_fixture(const std::string& file) {
+  return std::string(TAPENET_FIXTURE_DIR) + "/images/" + file;
+}
 
 Image pil_decoded(const std::string& name) {
   static const Fixtures fixtures("data.txt");
   auto values = fixtures.tensor<cpu, double>(name).to_vector();
   auto shape = fixtures.tensor<cpu, double>(name).shape();
   Image image = Image::zeros(shape[0], shape[1], shape[2]);
-  for (std::size_t i = 0; i < values.size(); ++i) image.pixels[i] = static_cast<std::uint8_t>(values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    image.pixels[i] = static_cast<std::uint8_t>(values[i]);
   return image;
 }
 
 int worst_difference(const Image& a, const Image& b) {
   int worst = 0;
-  for (std::size_t i = 0; i < a.pixels.size(); ++i) worst = std::max(worst, std::abs(a.pixels[i] - b.pixels[i]));
+  for (std::size_t i = 0; i < a.pixels.size(); ++i)
+    worst = std::max(worst, std::abs(a.pixels[i] - b.pixels[i]));
   return worst;
 }
 
 void append_chunk(Bytes& png, const std::string& type, const Bytes& data) {
-  for (int shift = 24; shift >= 0; shift -= 8) png.push_back(static_cast<std::uint8_t>(data.size() >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    png.push_back(static_cast<std::uint8_t>(data.size() >> shift));
   Bytes typed(type.begin(), type.end());
   typed.insert(typed.end(), data.begin(), data.end());
   png.insert(png.end(), typed.begin(), typed.end());
   auto crc = crc32(0, typed.data(), static_cast<uInt>(typed.size()));
-  for (int shift = 24; shift >= 0; shift -= 8) png.push_back(static_cast<std::uint8_t>(crc >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    png.push_back(static_cast<std::uint8_t>(crc >> shift));
 }
 
 // A PNG written byte by byte: 16-bit RGB (which stb cannot write), or any header we like.
-Bytes png_file(std::uint32_t width, std::uint32_t height, int bit_depth, int color_type, const Bytes& rows) {
+Bytes png_file(std::uint32_t width, std::uint32_t height, int bit_depth, int color_type,
+               const Bytes& rows) {
   Bytes png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   Bytes header;
   for (std::uint32_t v : {width, height})
-    for (int shift = 24; shift >= 0; shift -= 8) header.push_back(static_cast<std::uint8_t>(v >> shift));
-  header.insert(header.end(), {static_cast<std::uint8_t>(bit_depth), static_cast<std::uint8_t>(color_type), 0, 0, 0});
+    for (int shift = 24; shift >= 0; shift -= 8)
+      header.push_back(static_cast<std::uint8_t>(v >> shift));
+  header.insert(header.end(), {static_cast<std::uint8_t>(bit_depth),
+                               static_cast<std::uint8_t>(color_type), 0, 0, 0});
   append_chunk(png, "IHDR", header);
   uLongf size = compressBound(static_cast<uLong>(rows.size()));
   Bytes compressed(size);
@@ -55,7 +64,8 @@ Bytes png_file(std::uint32_t width, std::uint32_t height, int bit_depth, int col
 
 }  // namespace
 
-TEST_CASE("load_image decodes GIF, BMP, TGA and 16-bit PNG exactly as PIL's convert('RGB')", "[fast][data][parity]") {
+TEST_CASE("load_image decodes GIF, BMP, TGA and 16-bit PNG exactly as PIL's convert('RGB')",
+          "[fast][data][parity]") {
   for (const char* file : {"palette.gif", "rgb.bmp", "rgba.tga", "grey16.png"}) {
     INFO(file);
     std::string name = std::string("decode_") + file;
@@ -64,7 +74,8 @@ TEST_CASE("load_image decodes GIF, BMP, TGA and 16-bit PNG exactly as PIL's conv
   }
 }
 
-TEST_CASE("load_image decodes JPEG close to PIL (the two decoders round differently)", "[fast][data][parity]") {
+TEST_CASE("load_image decodes JPEG close to PIL (the two decoders round differently)",
+          "[fast][data][parity]") {
   for (const char* file : {"grey.jpg", "rgb.jpg"}) {
     INFO(file);
     std::string name = std::string("decode_") + file;
@@ -82,7 +93,8 @@ TEST_CASE("save_png and load_image round-trip every channel count to RGB", "[fas
   for (std::int64_t channels = 1; channels <= 4; ++channels) {
     INFO(channels << " channels");
     Image image = Image::zeros(5, 7, channels);
-    for (std::size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = static_cast<std::uint8_t>(i * 29);
+    for (std::size_t i = 0; i < image.pixels.size(); ++i)
+      image.pixels[i] = static_cast<std::uint8_t>(i * 29);
     data::save_png(image, dir / "out.png");
     Image back = data::load_image(dir / "out.png");
     REQUIRE(back == transforms::ToRGB()(image));
@@ -109,10 +121,13 @@ TEST_CASE("load_image keeps the high byte of 16-bit RGB samples", "[fast][data]"
 
 TEST_CASE("load_image rejects what is not a whole, sane image before allocating", "[fast][data]") {
   TempDir dir;
-  SECTION("missing") { REQUIRE_THROWS_WITH(data::load_image(dir / "nope.png"), dir / "nope.png" + ": no such file"); }
+  SECTION("missing") {
+    REQUIRE_THROWS_WITH(data::load_image(dir / "nope.png"), dir / "nope.png" + ": no such file");
+  }
   SECTION("empty") {
     write_bytes(dir / "empty.png", {});
-    REQUIRE_THROWS_WITH(data::load_image(dir / "empty.png"), dir / "empty.png" + ": empty file, expected an image");
+    REQUIRE_THROWS_WITH(data::load_image(dir / "empty.png"),
+                        dir / "empty.png" + ": empty file, expected an image");
   }
   SECTION("not an image") {
     write_bytes(dir / "notes.png", text_bytes("these are my notes, not a picture\n"));
@@ -121,25 +136,30 @@ TEST_CASE("load_image rejects what is not a whole, sane image before allocating"
   }
   SECTION("truncated") {
     Image image = Image::zeros(40, 40, 3);
-    for (std::size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = static_cast<std::uint8_t>(i * 7919 % 256);
+    for (std::size_t i = 0; i < image.pixels.size(); ++i)
+      image.pixels[i] = static_cast<std::uint8_t>(i * 7919 % 256);
     data::save_png(image, dir / "whole.png");
     Bytes bytes = read_bytes(dir / "whole.png");
     bytes.resize(bytes.size() / 2);
     write_bytes(dir / "cut.png", bytes);
-    REQUIRE_THROWS_WITH(data::load_image(dir / "cut.png"), Catch::StartsWith(dir / "cut.png" + ": cannot decode the image"));
+    REQUIRE_THROWS_WITH(data::load_image(dir / "cut.png"),
+                        Catch::StartsWith(dir / "cut.png" + ": cannot decode the image"));
   }
   SECTION("a huge declared size") {
     write_bytes(dir / "bomb.png", png_file(10'000, 10'000, 8, 2, Bytes(10, 0)));
-    REQUIRE_THROWS_WITH(data::load_image(dir / "bomb.png"),
-                        dir / "bomb.png" + ": declares 10000x10000 pixels, more than the limit of 89478485");
+    REQUIRE_THROWS_WITH(
+        data::load_image(dir / "bomb.png"),
+        dir / "bomb.png" + ": declares 10000x10000 pixels, more than the limit of 89478485");
   }
 }
 
 TEST_CASE("save_png fails with the path and keeps an existing file whole", "[fast][data]") {
   TempDir dir;
-  REQUIRE_THROWS_WITH(data::save_png(Image::zeros(2, 2, 3), dir / "no/such/folder/x.png"),
-                      Catch::StartsWith(dir / "no/such/folder/x.png" + ": cannot create a temporary file"));
-  REQUIRE_THROWS_WITH(data::save_png(Image{}, dir / "x.png"), dir / "x.png" + ": cannot save an image of 0x0x0 with 0 bytes");
+  REQUIRE_THROWS_WITH(
+      data::save_png(Image::zeros(2, 2, 3), dir / "no/such/folder/x.png"),
+      Catch::StartsWith(dir / "no/such/folder/x.png" + ": cannot create a temporary file"));
+  REQUIRE_THROWS_WITH(data::save_png(Image{}, dir / "x.png"),
+                      dir / "x.png" + ": cannot save an image of 0x0x0 with 0 bytes");
 }
 
 TEST_CASE("labelled_grid draws each image zoomed with its caption underneath", "[fast][data]") {
@@ -155,7 +175,8 @@ TEST_CASE("labelled_grid draws each image zoomed with its caption underneath", "
   REQUIRE(picture.at(5, 5, 1) == 128);
   REQUIRE(picture.at(0, 0, 0) == 255);  // white background
   // the caption region under image 0 has dark pixels (text), the one under nothing does not
-  auto dark_pixels = [&](std::int64_t top, std::int64_t bottom, std::int64_t left, std::int64_t right) {
+  auto dark_pixels = [&](std::int64_t top, std::int64_t bottom, std::int64_t left,
+                         std::int64_t right) {
     int count = 0;
     for (std::int64_t y = top; y < bottom; ++y)
       for (std::int64_t x = left; x < right; ++x) count += picture.at(y, x, 0) < 64;
@@ -163,5 +184,6 @@ TEST_CASE("labelled_grid draws each image zoomed with its caption underneath", "
   };
   REQUIRE(dark_pixels(4 + 8, 4 + 8 + 10, 4, 4 + 20) > 5);
   REQUIRE(dark_pixels(picture.height - 4, picture.height, 0, picture.width) == 0);  // padding
-  REQUIRE_THROWS_WITH(data::labelled_grid(images, {"one"}), "labelled_grid: 1 captions for 3 images");
+  REQUIRE_THROWS_WITH(data::labelled_grid(images, {"one"}),
+                      "labelled_grid: 1 captions for 3 images");
 }

@@ -19,21 +19,25 @@ const Fixtures& data_fixtures() {
 // Fixture images are int64 tensors H×W×C (or H×W for grey), PIL's layout.
 Image fixture_image(const std::string& name) {
   auto values = data_fixtures().tensor<cpu, double>(name);
-  Image image = Image::zeros(values.size(0), values.size(1), values.dim() == 3 ? values.size(2) : 1);
+  Image image =
+      Image::zeros(values.size(0), values.size(1), values.dim() == 3 ? values.size(2) : 1);
   auto flat = values.to_vector();
-  for (std::size_t i = 0; i < flat.size(); ++i) image.pixels[i] = static_cast<std::uint8_t>(flat[i]);
+  for (std::size_t i = 0; i < flat.size(); ++i)
+    image.pixels[i] = static_cast<std::uint8_t>(flat[i]);
   return image;
 }
 
 Image patterned(std::int64_t height, std::int64_t width, std::int64_t channels) {
   Image image = Image::zeros(height, width, channels);
-  for (std::size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = static_cast<std::uint8_t>(i * 37 % 251);
+  for (std::size_t i = 0; i < image.pixels.size(); ++i)
+    image.pixels[i] = static_cast<std::uint8_t>(i * 37 % 251);
   return image;
 }
 
 }  // namespace
 
-TEST_CASE("Resize matches torchvision's antialiased bilinear resize of PIL images", "[fast][data][parity]") {
+TEST_CASE("Resize matches torchvision's antialiased bilinear resize of PIL images",
+          "[fast][data][parity]") {
   const std::vector<std::pair<std::string, transforms::Resize>> cases = {
       {"resize_down_rgb", transforms::Resize(32, 32)},
       {"resize_shorter_side", transforms::Resize(24)},
@@ -57,7 +61,8 @@ TEST_CASE("Resize matches torchvision's antialiased bilinear resize of PIL image
   }
 }
 
-TEST_CASE("CenterCrop matches torchvision, padding when the image is smaller", "[fast][data][parity]") {
+TEST_CASE("CenterCrop matches torchvision, padding when the image is smaller",
+          "[fast][data][parity]") {
   const std::vector<std::pair<std::string, transforms::CenterCrop>> cases = {
       {"center_crop_odd", transforms::CenterCrop(20)},
       {"center_crop_rect", transforms::CenterCrop(17, 12)},
@@ -70,8 +75,9 @@ TEST_CASE("CenterCrop matches torchvision, padding when the image is smaller", "
 }
 
 TEST_CASE("ToTensor and Normalize match torchvision", "[fast][data][parity]") {
-  auto pipeline = transforms::Compose(transforms::ToTensor(),
-                                      transforms::Normalize({0.4914, 0.4822, 0.4465}, {0.247, 0.243, 0.261}));
+  auto pipeline =
+      transforms::Compose(transforms::ToTensor(),
+                          transforms::Normalize({0.4914, 0.4822, 0.4465}, {0.247, 0.243, 0.261}));
   auto got = pipeline(fixture_image("to_tensor_normalize.input"));
   require_close(got, data_fixtures().tensor<cpu>("to_tensor_normalize.output"), 1e-6, 1e-6);
 }
@@ -111,7 +117,8 @@ TEST_CASE("Pad, ToRGB and Fashion-MNIST's reshaping transform", "[fast][data]") 
   REQUIRE(transforms::ToRGB()(grey_alpha).at(1, 1, 2) == grey_alpha.at(1, 1, 0));
 }
 
-TEST_CASE("RandomCrop cuts a window of the padded image, reproducibly from the generator", "[fast][data]") {
+TEST_CASE("RandomCrop cuts a window of the padded image, reproducibly from the generator",
+          "[fast][data]") {
   Image image = patterned(8, 8, 3);
   transforms::RandomCrop crop(8, 2);
   Image padded = transforms::Pad(2)(image);
@@ -154,16 +161,19 @@ TEST_CASE("RandomHorizontalFlip mirrors with probability p", "[fast][data]") {
   REQUIRE(transforms::RandomHorizontalFlip(0.0)(image, generator) == image);
 }
 
-TEST_CASE("Compose chains image and tensor steps, passing the generator to the random ones", "[fast][data]") {
-  auto augment = transforms::Compose(transforms::RandomCrop(32, 4), transforms::RandomHorizontalFlip(),
-                                     transforms::ToTensor(), transforms::Normalize({0.5}, {0.5}));
+TEST_CASE("Compose chains image and tensor steps, passing the generator to the random ones",
+          "[fast][data]") {
+  auto augment =
+      transforms::Compose(transforms::RandomCrop(32, 4), transforms::RandomHorizontalFlip(),
+                          transforms::ToTensor(), transforms::Normalize({0.5}, {0.5}));
   Image image = patterned(32, 32, 3);
   Generator a(9), b(9), c(10);
   auto first = augment(image, a);
   REQUIRE(first.shape() == Shape{3, 32, 32});
   REQUIRE(first.to_vector() == augment(image, b).to_vector());
   bool any_different = false;
-  for (int trial = 0; trial < 5; ++trial) any_different |= augment(image, a).to_vector() != augment(image, c).to_vector();
+  for (int trial = 0; trial < 5; ++trial)
+    any_different |= augment(image, a).to_vector() != augment(image, c).to_vector();
   REQUIRE(any_different);
   for (float v : first.to_vector()) REQUIRE((v >= -1.0f && v <= 1.0f));
 }
@@ -174,12 +184,16 @@ TEST_CASE("Transforms reject bad sizes with a message naming the value", "[fast]
                       "RandomCrop: crop size 40 is larger than the padded image, 32x32");
   REQUIRE_THROWS_WITH(transforms::Normalize({0.5, 0.5}, {0.5}),
                       "Normalize: mean has 2 values and std 1, expected the same non-zero number");
-  REQUIRE_THROWS_WITH(transforms::Normalize({0.5}, {0.0}), "Normalize: std contains 0, expected non-zero values");
-  REQUIRE_THROWS_WITH(transforms::Normalize({0.1, 0.2, 0.3}, {1, 1, 1})(Tensor<cpu, float>::zeros({1, 2, 2})),
-                      "Normalize: 3 means for a tensor of 1 channels");
-  REQUIRE_THROWS_WITH(transforms::RandomHorizontalFlip(1.5), "RandomHorizontalFlip: p = 1.5, expected 0 <= p <= 1");
-  REQUIRE_THROWS_WITH(data::make_grid(Tensor<cpu, float>::zeros({2, 2, 4, 4})),
-                      "make_grid: expected N×C×H×W images with 1 or 3 channels, got shape [2, 2, 4, 4]");
+  REQUIRE_THROWS_WITH(transforms::Normalize({0.5}, {0.0}),
+                      "Normalize: std contains 0, expected non-zero values");
+  REQUIRE_THROWS_WITH(
+      transforms::Normalize({0.1, 0.2, 0.3}, {1, 1, 1})(Tensor<cpu, float>::zeros({1, 2, 2})),
+      "Normalize: 3 means for a tensor of 1 channels");
+  REQUIRE_THROWS_WITH(transforms::RandomHorizontalFlip(1.5),
+                      "RandomHorizontalFlip: p = 1.5, expected 0 <= p <= 1");
+  REQUIRE_THROWS_WITH(
+      data::make_grid(Tensor<cpu, float>::zeros({2, 2, 4, 4})),
+      "make_grid: expected N×C×H×W images with 1 or 3 channels, got shape [2, 2, 4, 4]");
 }
 
 TEST_CASE("unnormalize undoes Normalize; to_image rounds like save_image", "[fast][data]") {
@@ -189,7 +203,8 @@ TEST_CASE("unnormalize undoes Normalize; to_image rounds like save_image", "[fas
   require_close(back, original, 1e-6, 1e-6);
   auto batch = Tensor<cpu, float>::zeros({2, 3, 1, 1});
   batch.set({1, 2, 0, 0}, -2.0f);
-  REQUIRE(data::unnormalize(batch, {0.5, 0.4, 0.3}, {0.2, 0.25, 0.5}).at({1, 2, 0, 0}) == Approx(-0.7));
+  REQUIRE(data::unnormalize(batch, {0.5, 0.4, 0.3}, {0.2, 0.25, 0.5}).at({1, 2, 0, 0}) ==
+          Approx(-0.7));
 
   auto values = Tensor<cpu, float>::from({1, 1, 4}, {-0.5f, 0.5f / 255, 0.4f / 255, 2.0f});
   Image image = data::to_image(values);

@@ -39,7 +39,8 @@ class TempDir {
 
 inline void write_bytes(const std::string& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 inline Bytes read_bytes(const std::string& path) {
@@ -90,7 +91,8 @@ inline Bytes cifar_records(int count, unsigned seed, std::vector<std::uint8_t> l
   std::mt19937 random(seed);
   Bytes out;
   for (int k = 0; k < count; ++k) {
-    out.push_back(labels.empty() ? static_cast<std::uint8_t>(k % 10) : labels[static_cast<std::size_t>(k)]);
+    out.push_back(labels.empty() ? static_cast<std::uint8_t>(k % 10)
+                                 : labels[static_cast<std::size_t>(k)]);
     for (int i = 0; i < 3072; ++i) out.push_back(static_cast<std::uint8_t>(random()));
   }
   return out;
@@ -118,7 +120,8 @@ inline Bytes small_cifar_archive(int per_batch = 3) {
 inline std::string real_cifar10_archive() {
   std::vector<std::string> candidates{TAPENET_SOURCE_DIR "/../shared/data/cifar-10-binary.tar.gz",
                                       "/work/shared/data/cifar-10-binary.tar.gz"};
-  if (const char* variable = std::getenv("TAPENET_CIFAR10")) candidates.insert(candidates.begin(), variable);
+  if (const char* variable = std::getenv("TAPENET_CIFAR10"))
+    candidates.insert(candidates.begin(), variable);
   for (const auto& candidate : candidates)
     if (std::filesystem::is_regular_file(candidate)) return candidate;
   return "";

@@ -142,7 +142,8 @@ class TarReader {
     for (int i = 0; i < 512; ++i) sum += (i >= 148 && i < 156) ? std::uint8_t(' ') : block[i];
     std::uint64_t stored = parse_octal(block + 148, 8, at);
     if (stored != sum)
-      corrupt_header(at, "checksum " + std::to_string(stored) + ", computed " + std::to_string(sum));
+      corrupt_header(at,
+                     "checksum " + std::to_string(stored) + ", computed " + std::to_string(sum));
   }
 
   [[noreturn]] void corrupt_header(std::uint64_t at, const std::string& why) const {
@@ -164,7 +165,8 @@ class TarReader {
     std::uint64_t value = 0;
     int i = 0;
     while (i < length && field[i] == ' ') ++i;
-    for (; i < length && field[i] >= '0' && field[i] <= '7'; ++i) value = value * 8 + (field[i] - '0');
+    for (; i < length && field[i] >= '0' && field[i] <= '7'; ++i)
+      value = value * 8 + (field[i] - '0');
     if (i < length && field[i] != ' ' && field[i] != 0) corrupt_header(at, "a malformed number");
     return value;
   }

@@ -48,7 +48,8 @@ inline void append_records(const std::vector<std::uint8_t>& bytes, const std::st
   const auto size = static_cast<std::int64_t>(bytes.size());
   if (size == 0) fail(name, ": empty, expected 3,073-byte records (10,000 in the official files)");
   if (size % record_bytes != 0)
-    fail(name, ": ", size, " bytes is not a whole number of 3,073-byte records; the record at byte ",
+    fail(name, ": ", size,
+         " bytes is not a whole number of 3,073-byte records; the record at byte ",
          size / record_bytes * record_bytes, " is cut short (a truncated file?)");
   const std::int64_t count = size / record_bytes, plane = side * side;
   const std::size_t old_pixels = images.pixels.size();
@@ -80,7 +81,8 @@ inline std::vector<std::string> parse_class_names(const std::vector<std::uint8_t
 
 // Reads the wanted files out of the archive in one pass over its decompressed stream.
 inline std::map<std::string, std::vector<std::uint8_t>> read_from_archive(
-    const std::string& archive, const std::vector<std::string>& wanted, const std::string& extract_to) {
+    const std::string& archive, const std::vector<std::string>& wanted,
+    const std::string& extract_to) {
   std::map<std::string, std::vector<std::uint8_t>> found;
   data::TarReader tar(archive);
   while (auto member = tar.next()) {
@@ -98,21 +100,25 @@ inline std::map<std::string, std::vector<std::uint8_t>> read_from_archive(
   }
   for (const std::string& file : wanted)
     if (!found.count(file))
-      fail(archive, ": has no ", folder, "/", file, " (not the CIFAR-10 binary release, or cut short)");
+      fail(archive, ": has no ", folder, "/", file,
+           " (not the CIFAR-10 binary release, or cut short)");
   return found;
 }
 
-inline std::shared_ptr<const data::ImageSet> load(const std::string& root, const CIFAR10Options& options) {
+inline std::shared_ptr<const data::ImageSet> load(const std::string& root,
+                                                  const CIFAR10Options& options) {
   namespace fs = std::filesystem;
   std::error_code error;
   const fs::path directory = fs::path(root) / folder;
-  fs::path archive = fs::is_regular_file(root, error) ? fs::path(root) : fs::path(root) / archive_name;
-  const bool have_directory = fs::is_directory(directory, error) && !options.extract;
-  if (!have_directory && !fs::is_regular_file(archive, error)) {
+  fs::path archive =
+      fs::is_regular_file(root, error) ? fs::path(root) : fs::path(root) / archive_name;
+  const bool have_archive = fs::is_regular_file(archive, error);
+  const bool have_directory =
+      fs::is_directory(directory, error) && !(options.extract && have_archive);
+  if (!have_directory && !have_archive) {
     if (!options.download)
       fail("CIFAR10: no data in '", root, "': expected ", directory.string(), "/ or ",
-           archive.string(), " (download it from ", options.url,
-           ", or pass .download = true)");
+           archive.string(), " (download it from ", options.url, ", or pass .download = true)");
     fs::create_directories(root, error);
     if (error) fail(root, ": cannot create the directory: ", error.message());
     data::download_file(options.url, archive.string(), {.expected_md5 = options.md5});
@@ -122,19 +128,23 @@ inline std::shared_ptr<const data::ImageSet> load(const std::string& root, const
   files.push_back("batches.meta.txt");
   std::map<std::string, std::vector<std::uint8_t>> contents;
   if (have_directory) {
-    for (const std::string& file : files) contents[file] = read_file_bytes((directory / file).string());
+    for (const std::string& file : files)
+      contents[file] = read_file_bytes((directory / file).string());
   } else {
     if (options.extract) fs::create_directories(directory, error);
-    contents = read_from_archive(archive.string(), files, options.extract ? directory.string() : "");
+    contents =
+        read_from_archive(archive.string(), files, options.extract ? directory.string() : "");
   }
   auto name = [&](const std::string& file) {
-    return have_directory ? (directory / file).string() : archive.string() + ": " + folder + "/" + file;
+    return have_directory ? (directory / file).string()
+                          : archive.string() + ": " + folder + "/" + file;
   };
 
   auto images = std::make_shared<data::ImageSet>();
   images->height = images->width = side;
   images->channels = 3;
-  for (const std::string& file : batch_files(options.train)) append_records(contents[file], name(file), *images);
+  for (const std::string& file : batch_files(options.train))
+    append_records(contents[file], name(file), *images);
   images->classes = parse_class_names(contents["batches.meta.txt"], name("batches.meta.txt"));
   return images;
 }
@@ -142,11 +152,13 @@ inline std::shared_ptr<const data::ImageSet> load(const std::string& root, const
 }  // namespace cifar10
 
 // CIFAR10 train_set("./data", {.train = true, .download = true}, transform);
-// `root` is a folder holding cifar-10-batches-bin/ or cifar-10-binary.tar.gz, or the archive itself.
+// `root` is a folder holding cifar-10-batches-bin/ or cifar-10-binary.tar.gz, or the archive
+// itself.
 template <class Transform = transforms::Identity>
 class CIFAR10 : public data::LabelledImages<Transform> {
  public:
-  explicit CIFAR10(const std::string& root, const CIFAR10Options& options = {}, Transform transform = {})
+  explicit CIFAR10(const std::string& root, const CIFAR10Options& options = {},
+                   Transform transform = {})
       : data::LabelledImages<Transform>(cifar10::load(root, options), std::move(transform)) {}
 };
 

@@ -36,8 +36,8 @@ struct DataLoaderOptions {
 
 template <class T>
 struct Batch {
-  Tensor<cpu, T> inputs;                // examples stacked: N × (the example's shape)
-  Tensor<cpu, std::int64_t> labels;     // N
+  Tensor<cpu, T> inputs;             // examples stacked: N × (the example's shape)
+  Tensor<cpu, std::int64_t> labels;  // N
 };
 
 namespace detail {
@@ -56,16 +56,23 @@ template <Dataset D>
 class DataLoader {
   using Example = decltype(std::declval<const D&>().get(0, std::declval<Generator&>()));
   using Input = decltype(Example::input);
-  static_assert(requires(const Input& input) { input.data(); input.shape(); },
-                "DataLoader stacks tensors: the dataset's transform must end with ToTensor()");
+  static_assert(
+      requires(const Input& input) {
+        input.data();
+        input.shape();
+      },
+      "DataLoader stacks tensors: the dataset's transform must end with ToTensor()");
   using Scalar = std::remove_cvref_t<decltype(*std::declval<const Input&>().data())>;
 
  public:
   using BatchType = Batch<Scalar>;
 
-  DataLoader(D dataset, DataLoaderOptions options) : dataset_(std::move(dataset)), options_(options) {
-    if (options.batch_size < 1) fail("DataLoader: batch_size is ", options.batch_size, ", expected >= 1");
-    if (options.num_workers < 0) fail("DataLoader: num_workers is ", options.num_workers, ", expected >= 0");
+  DataLoader(D dataset, DataLoaderOptions options)
+      : dataset_(std::move(dataset)), options_(options) {
+    if (options.batch_size < 1)
+      fail("DataLoader: batch_size is ", options.batch_size, ", expected >= 1");
+    if (options.num_workers < 0)
+      fail("DataLoader: num_workers is ", options.num_workers, ", expected >= 0");
     if (options.prefetch_factor < 1)
       fail("DataLoader: prefetch_factor is ", options.prefetch_factor, ", expected >= 1");
   }
@@ -88,7 +95,8 @@ class DataLoader {
     std::vector<std::int64_t> indices(static_cast<std::size_t>(dataset_.size()));
     for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = static_cast<std::int64_t>(i);
     if (!options_.shuffle) return indices;
-    Generator generator(detail::mix_seed(options_.seed ^ detail::mix_seed(static_cast<std::uint64_t>(epoch))));
+    Generator generator(
+        detail::mix_seed(options_.seed ^ detail::mix_seed(static_cast<std::uint64_t>(epoch))));
     for (std::size_t i = indices.size(); i > 1; --i) {  // Fisher-Yates
       auto j = static_cast<std::size_t>((std::uint64_t(generator.next_u32()) * i) >> 32);
       std::swap(indices[i - 1], indices[j]);
@@ -97,11 +105,13 @@ class DataLoader {
   }
 
   // Batch `index` of epoch `epoch`, built in the calling thread.
-  BatchType make_batch(std::int64_t epoch, std::int64_t index, const std::vector<std::int64_t>& order) const {
+  BatchType make_batch(std::int64_t epoch, std::int64_t index,
+                       const std::vector<std::int64_t>& order) const {
     const std::int64_t first = index * options_.batch_size;
     const std::int64_t count = std::min<std::int64_t>(options_.batch_size, dataset_.size() - first);
-    Generator generator(detail::mix_seed(options_.seed ^ detail::mix_seed(static_cast<std::uint64_t>(epoch) << 32 ^
-                                                                          static_cast<std::uint64_t>(index))));
+    Generator generator(
+        detail::mix_seed(options_.seed ^ detail::mix_seed(static_cast<std::uint64_t>(epoch) << 32 ^
+                                                          static_cast<std::uint64_t>(index))));
     BatchType batch;
     std::vector<std::int64_t> labels;
     std::int64_t example_numel = 0;
@@ -115,8 +125,9 @@ class DataLoader {
         example_numel = example.input.numel();
       } else if (example.input.numel() != example_numel) {
         fail("DataLoader: example ", example_index, " has shape ", example.input.shape(),
-             " but the batch's first example has ", Shape(std::vector<std::int64_t>(
-                 batch.inputs.shape().dims().begin() + 1, batch.inputs.shape().dims().end())),
+             " but the batch's first example has ",
+             Shape(std::vector<std::int64_t>(batch.inputs.shape().dims().begin() + 1,
+                                             batch.inputs.shape().dims().end())),
              "; examples in a batch must be the same size (add a Resize or a crop)");
       }
       std::copy_n(example.input.data(), example_numel, batch.inputs.data() + k * example_numel);
@@ -132,7 +143,8 @@ class DataLoader {
    public:
     EpochRun(const DataLoader& loader, std::int64_t epoch)
         : loader_(loader), epoch_(epoch), order_(loader.order(epoch)), batches_(loader.size()) {
-      for (int w = 0; w < loader.options_.num_workers; ++w) workers_.emplace_back([this] { work(); });
+      for (int w = 0; w < loader.options_.num_workers; ++w)
+        workers_.emplace_back([this] { work(); });
     }
     EpochRun(const EpochRun&) = delete;
     EpochRun& operator=(const EpochRun&) = delete;
@@ -145,7 +157,8 @@ class DataLoader {
       for (auto& worker : workers_) worker.join();
     }
 
-    // The next batch in order, or nothing after the last one. A worker's exception is rethrown here.
+    // The next batch in order, or nothing after the last one. A worker's exception is rethrown
+    // here.
     std::optional<BatchType> next() {
       if (next_to_take_ >= batches_) return std::nullopt;
       if (workers_.empty()) return loader_.make_batch(epoch_, next_to_take_++, order_);
@@ -154,16 +167,21 @@ class DataLoader {
       auto node = ready_.extract(next_to_take_++);
       lock.unlock();
       wanted_.notify_all();
-      if (auto* error = std::get_if<std::exception_ptr>(&node.mapped())) std::rethrow_exception(*error);
+      if (auto* error = std::get_if<std::exception_ptr>(&node.mapped()))
+        std::rethrow_exception(*error);
       return std::move(std::get<BatchType>(node.mapped()));
     }
 
    private:
     void work() {
-      const std::int64_t in_flight = std::int64_t(loader_.options_.prefetch_factor) * loader_.options_.num_workers;
+      const std::int64_t in_flight =
+          std::int64_t(loader_.options_.prefetch_factor) * loader_.options_.num_workers;
       while (true) {
         std::unique_lock lock(mutex_);
-        wanted_.wait(lock, [&] { return stopping_ || next_to_make_ >= batches_ || next_to_make_ < next_to_take_ + in_flight; });
+        wanted_.wait(lock, [&] {
+          return stopping_ || next_to_make_ >= batches_ ||
+                 next_to_make_ < next_to_take_ + in_flight;
+        });
         if (stopping_ || next_to_make_ >= batches_) return;
         const std::int64_t index = next_to_make_++;
         lock.unlock();
@@ -201,7 +219,9 @@ class DataLoader {
     using value_type = BatchType;
     using difference_type = std::ptrdiff_t;
 
-    explicit Iterator(std::unique_ptr<EpochRun> run) : run_(std::move(run)) { current_ = run_->next(); }
+    explicit Iterator(std::unique_ptr<EpochRun> run) : run_(std::move(run)) {
+      current_ = run_->next();
+    }
     BatchType& operator*() { return *current_; }
     BatchType* operator->() { return &*current_; }
     Iterator& operator++() {

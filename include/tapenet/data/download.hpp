@@ -86,13 +86,14 @@ struct Transfer {
 };
 
 // One attempt; returns curl's result and the HTTP status.
-inline CURLcode fetch(const std::string& url, const std::string& part, const DownloadOptions& options,
-                      long& status, std::string& message) {
+inline CURLcode fetch(const std::string& url, const std::string& part,
+                      const DownloadOptions& options, long& status, std::string& message) {
   static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   if (!initialised) fail("cannot download ", url, ": libcurl failed to initialise");
   Transfer transfer;
   std::error_code error;
-  if (std::filesystem::exists(part, error)) transfer.resumed_from = std::filesystem::file_size(part, error);
+  if (std::filesystem::exists(part, error))
+    transfer.resumed_from = std::filesystem::file_size(part, error);
   transfer.file = std::fopen(part.c_str(), "ab");
   if (!transfer.file) fail(part, ": cannot open it for writing: ", std::strerror(errno));
   transfer.name = std::filesystem::path(part).stem().string();
@@ -111,7 +112,8 @@ inline CURLcode fetch(const std::string& url, const std::string& part, const Dow
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Transfer::write);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   if (transfer.resumed_from > 0)
-    curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(transfer.resumed_from));
+    curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE,
+                     static_cast<curl_off_t>(transfer.resumed_from));
   if (transfer.show_progress) {
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &Transfer::progress);
@@ -154,8 +156,8 @@ inline void download_file(const std::string& url, const std::string& destination
          " (offline? then put the file at ", destination, " yourself)");
   }
 #else
-  fail("cannot download ", url, ": tapenet was built without libcurl; download it yourself and put it at ",
-       destination);
+  fail("cannot download ", url,
+       ": tapenet was built without libcurl; download it yourself and put it at ", destination);
 #endif
   if (!options.expected_md5.empty()) {
     std::string actual = md5_of_file(part);

@@ -26,7 +26,8 @@ inline constexpr const char* debian_root = "/usr/share/datasets/fashion-mnist";
 inline std::uint32_t read_big_endian(data::GzipReader& in, const std::string& what) {
   std::array<std::uint8_t, 4> bytes;
   in.read_exactly(bytes.data(), 4, what);
-  return std::uint32_t(bytes[0]) << 24 | std::uint32_t(bytes[1]) << 16 | std::uint32_t(bytes[2]) << 8 | bytes[3];
+  return std::uint32_t(bytes[0]) << 24 | std::uint32_t(bytes[1]) << 16 |
+         std::uint32_t(bytes[2]) << 8 | bytes[3];
 }
 
 // `stem` names the file without ".gz"; either form is read.
@@ -34,8 +35,8 @@ inline std::string find_file(const std::string& root, const std::string& stem) {
   for (std::string name : {stem + ".gz", stem})
     if (std::filesystem::is_regular_file(std::filesystem::path(root) / name))
       return (std::filesystem::path(root) / name).string();
-  fail("FashionMNIST: no ", stem, "(.gz) in '", root, "' (on Debian: apt install dataset-fashion-mnist, which puts it in ",
-       debian_root, ")");
+  fail("FashionMNIST: no ", stem, "(.gz) in '", root,
+       "' (on Debian: apt install dataset-fashion-mnist, which puts it in ", debian_root, ")");
 }
 
 inline std::shared_ptr<const data::ImageSet> load(const std::string& root, bool train) {
@@ -45,8 +46,8 @@ inline std::shared_ptr<const data::ImageSet> load(const std::string& root, bool 
   auto check_magic = [](data::GzipReader& file, std::uint32_t expected) {
     std::uint32_t magic = read_big_endian(file, "the IDX header");
     if (magic != expected)
-      fail(file.path(), ": starts with 0x", std::hex, magic, ", expected the IDX magic number 0x", expected,
-           " (not a Fashion-MNIST ", expected == 0x803 ? "images" : "labels", " file)");
+      fail(file.path(), ": starts with 0x", std::hex, magic, ", expected the IDX magic number 0x",
+           expected, " (not a Fashion-MNIST ", expected == 0x803 ? "images" : "labels", " file)");
   };
   check_magic(images_file, 0x803);
   check_magic(labels_file, 0x801);
@@ -58,8 +59,8 @@ inline std::shared_ptr<const data::ImageSet> load(const std::string& root, bool 
     fail(images_file.path(), ": declares ", count, " images of ", rows, "x", columns,
          ", expected at most 10,000,000 images of at most 4096x4096");
   if (count != label_count)
-    fail(images_file.path(), " has ", count, " images but ", labels_file.path(), " has ", label_count,
-         " labels");
+    fail(images_file.path(), " has ", count, " images but ", labels_file.path(), " has ",
+         label_count, " labels");
 
   auto images = std::make_shared<data::ImageSet>();
   images->height = rows;
@@ -73,7 +74,8 @@ inline std::shared_ptr<const data::ImageSet> load(const std::string& root, bool 
   labels_file.read_exactly(labels.data(), labels.size(), "the labels");
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] > 9)
-      fail(labels_file.path(), ": label ", i, " at byte ", 8 + i, " is ", int(labels[i]), ", expected 0 to 9");
+      fail(labels_file.path(), ": label ", i, " at byte ", 8 + i, " is ", int(labels[i]),
+           ", expected 0 to 9");
     images->labels.push_back(labels[i]);
   }
   return images;
@@ -87,11 +89,14 @@ class FashionMNIST : public data::LabelledImages<Transform> {
  public:
   explicit FashionMNIST(const std::string& root = fashion_mnist::debian_root,
                         const FashionMNISTOptions& options = {}, Transform transform = {})
-      : data::LabelledImages<Transform>(fashion_mnist::load(root, options.train), std::move(transform)) {}
+      : data::LabelledImages<Transform>(fashion_mnist::load(root, options.train),
+                                        std::move(transform)) {}
 };
 
 // 28×28 grey → 32×32 RGB (2 pixels of black around, the grey repeated in three channels), so the
 // networks made for CIFAR-10 take Fashion-MNIST unchanged.
-inline auto fashion_mnist_as_cifar() { return transforms::Compose(transforms::Pad(2), transforms::ToRGB()); }
+inline auto fashion_mnist_as_cifar() {
+  return transforms::Compose(transforms::Pad(2), transforms::ToRGB());
+}
 
 }  // namespace tapenet::datasets

@@ -28,7 +28,8 @@ struct GridOptions {
 
 // N×C×H×W → C×H'×W' with the images in rows of nrow, `padding` pixels around each. Grey images
 // become RGB; a single image comes back unpadded, as torchvision does.
-inline Tensor<cpu, float> make_grid(const Tensor<cpu, float>& images, const GridOptions& options = {}) {
+inline Tensor<cpu, float> make_grid(const Tensor<cpu, float>& images,
+                                    const GridOptions& options = {}) {
   if (images.dim() != 4 || (images.size(1) != 1 && images.size(1) != 3))
     fail("make_grid: expected N×C×H×W images with 1 or 3 channels, got shape ", images.shape());
   if (options.nrow < 1 || options.padding < 0)
@@ -63,8 +64,10 @@ inline Tensor<cpu, float> unnormalize(Tensor<cpu, float> tensor, const std::vect
   if (tensor.dim() < 3) fail("unnormalize: expected (N×)C×H×W, got shape ", tensor.shape());
   const std::int64_t channels = tensor.size(tensor.dim() - 3);
   const std::int64_t plane = tensor.size(tensor.dim() - 2) * tensor.size(tensor.dim() - 1);
-  if (mean.size() != std.size() || (mean.size() != 1 && static_cast<std::int64_t>(mean.size()) != channels))
-    fail("unnormalize: ", mean.size(), " means and ", std.size(), " stds for ", channels, " channels");
+  if (mean.size() != std.size() ||
+      (mean.size() != 1 && static_cast<std::int64_t>(mean.size()) != channels))
+    fail("unnormalize: ", mean.size(), " means and ", std.size(), " stds for ", channels,
+         " channels");
   tensor = tensor.clone();
   float* x = tensor.data();
   for (std::int64_t i = 0; i < tensor.numel(); ++i) {
@@ -96,7 +99,8 @@ inline Image to_image(const Tensor<cpu, float>& tensor) {
 // stb_easy_font (a tiny built-in font: letters about 7 pixels tall, lines 12 apart).
 inline void draw_text(Image& image, std::int64_t x, std::int64_t y, const std::string& text,
                       std::array<std::uint8_t, 3> color = {0, 0, 0}, std::int64_t scale = 1) {
-  std::vector<char> vertices(text.size() * 300 + 1024);  // each character is at most ~270 bytes of quads
+  std::vector<char> vertices(text.size() * 300 +
+                             1024);  // each character is at most ~270 bytes of quads
   std::string writable = text;
   unsigned char unused_color[4] = {0, 0, 0, 255};
   const int quads = stb_easy_font_print(0, 0, writable.data(), unused_color, vertices.data(),
@@ -108,8 +112,10 @@ inline void draw_text(Image& image, std::int64_t x, std::int64_t y, const std::s
   const auto* v = reinterpret_cast<const Vertex*>(vertices.data());
   for (int q = 0; q < quads; ++q) {
     const Vertex* corners = v + 4 * q;  // corners 0 and 2 are opposite
-    const auto x0 = x + static_cast<std::int64_t>(corners[0].x) * scale, y0 = y + static_cast<std::int64_t>(corners[0].y) * scale;
-    const auto x1 = x + static_cast<std::int64_t>(corners[2].x) * scale, y1 = y + static_cast<std::int64_t>(corners[2].y) * scale;
+    const auto x0 = x + static_cast<std::int64_t>(corners[0].x) * scale,
+               y0 = y + static_cast<std::int64_t>(corners[0].y) * scale;
+    const auto x1 = x + static_cast<std::int64_t>(corners[2].x) * scale,
+               y1 = y + static_cast<std::int64_t>(corners[2].y) * scale;
     for (std::int64_t py = std::max<std::int64_t>(y0, 0); py < std::min(y1, image.height); ++py)
       for (std::int64_t px = std::max<std::int64_t>(x0, 0); px < std::min(x1, image.width); ++px)
         for (std::int64_t c = 0; c < std::min<std::int64_t>(3, image.channels); ++c)
@@ -126,7 +132,8 @@ struct LabelledGridOptions {
 
 // N×C×H×W floats in [0, 1] → an RGB picture: the images in rows, `captions[k]` (one or more
 // lines) printed in black under image k, on white.
-inline Image labelled_grid(const Tensor<cpu, float>& images, const std::vector<std::string>& captions,
+inline Image labelled_grid(const Tensor<cpu, float>& images,
+                           const std::vector<std::string>& captions,
                            const LabelledGridOptions& options = {}) {
   if (images.dim() != 4 || (images.size(1) != 1 && images.size(1) != 3))
     fail("labelled_grid: expected N×C×H×W images with 1 or 3 channels, got shape ", images.shape());
@@ -138,12 +145,14 @@ inline Image labelled_grid(const Tensor<cpu, float>& images, const std::vector<s
                      image_width = images.size(3) * options.zoom;
   std::int64_t caption_lines = 1;
   for (const auto& caption : captions)
-    caption_lines = std::max<std::int64_t>(caption_lines, 1 + std::count(caption.begin(), caption.end(), '\n'));
+    caption_lines =
+        std::max<std::int64_t>(caption_lines, 1 + std::count(caption.begin(), caption.end(), '\n'));
   const std::int64_t line_height = 12 * options.text_scale, pad = options.padding;
   std::int64_t text_width = 0;
   for (const auto& caption : captions) {
     std::string writable = caption;
-    text_width = std::max<std::int64_t>(text_width, stb_easy_font_width(writable.data()) * options.text_scale);
+    text_width = std::max<std::int64_t>(text_width,
+                                        stb_easy_font_width(writable.data()) * options.text_scale);
   }
   const std::int64_t cell_width = std::max(image_width, text_width) + pad;
   const std::int64_t cell_height = image_height + caption_lines * line_height + pad;

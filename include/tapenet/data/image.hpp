@@ -62,8 +62,8 @@ inline Image load_image(const std::string& path) {
   int width = 0, height = 0, channels = 0;
   const int size = static_cast<int>(bytes.size());
   if (!stbi_info_from_memory(bytes.data(), size, &width, &height, &channels))
-    fail(path, ": not an image stb_image can read (PNG, JPEG, BMP, GIF or TGA): ",
-         stbi_failure_reason());
+    fail(path,
+         ": not an image stb_image can read (PNG, JPEG, BMP, GIF or TGA): ", stbi_failure_reason());
   if (std::int64_t(width) * height > max_image_pixels)
     fail(path, ": declares ", width, "x", height, " pixels, more than the limit of ",
          max_image_pixels);

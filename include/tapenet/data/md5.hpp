@@ -55,7 +55,8 @@ class Md5 {
         table[i] = static_cast<std::uint32_t>(std::fabs(std::sin(i + 1.0)) * 4294967296.0);
       return table;
     }();
-    static constexpr int shifts[4][4] = {{7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
+    static constexpr int shifts[4][4] = {
+        {7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
     std::uint32_t words[16];
     for (int i = 0; i < 16; ++i)
       words[i] = std::uint32_t(block[4 * i]) | std::uint32_t(block[4 * i + 1]) << 8 |
@@ -65,12 +66,21 @@ class Md5 {
       std::uint32_t mixed;
       int word;
       switch (i / 16) {
-        case 0: mixed = (b & c) | (~b & d), word = i; break;
-        case 1: mixed = (d & b) | (~d & c), word = (5 * i + 1) % 16; break;
-        case 2: mixed = b ^ c ^ d, word = (3 * i + 5) % 16; break;
-        default: mixed = c ^ (b | ~d), word = (7 * i) % 16; break;
+        case 0:
+          mixed = (b & c) | (~b & d), word = i;
+          break;
+        case 1:
+          mixed = (d & b) | (~d & c), word = (5 * i + 1) % 16;
+          break;
+        case 2:
+          mixed = b ^ c ^ d, word = (3 * i + 5) % 16;
+          break;
+        default:
+          mixed = c ^ (b | ~d), word = (7 * i) % 16;
+          break;
       }
-      std::uint32_t rotated = std::rotl(a + mixed + sine_table[i] + words[word], shifts[i / 16][i % 4]);
+      std::uint32_t rotated =
+          std::rotl(a + mixed + sine_table[i] + words[word], shifts[i / 16][i % 4]);
       a = d;
       d = c;
       c = b;

@@ -71,7 +71,8 @@ struct ToTensor {
     const std::int64_t plane = image.height * image.width;
     for (std::int64_t i = 0; i < plane; ++i)
       for (std::int64_t c = 0; c < image.channels; ++c)
-        out[c * plane + i] = image.pixels[static_cast<std::size_t>(i * image.channels + c)] / 255.0f;
+        out[c * plane + i] =
+            image.pixels[static_cast<std::size_t>(i * image.channels + c)] / 255.0f;
     return tensor;
   }
 };
@@ -80,7 +81,8 @@ struct ToTensor {
 // channels, as (0.5,) does in PyTorch.
 class Normalize {
  public:
-  Normalize(std::vector<double> mean, std::vector<double> std) : mean_(mean.begin(), mean.end()), std_(std.begin(), std.end()) {
+  Normalize(std::vector<double> mean, std::vector<double> std)
+      : mean_(mean.begin(), mean.end()), std_(std.begin(), std.end()) {
     if (mean_.empty() || mean_.size() != std_.size())
       fail("Normalize: mean has ", mean_.size(), " values and std ", std_.size(),
            ", expected the same non-zero number");
@@ -89,15 +91,15 @@ class Normalize {
   }
 
   Tensor<cpu, float> operator()(Tensor<cpu, float> tensor) const {
-    if (tensor.dim() != 3)
-      fail("Normalize: expected a C×H×W tensor, got shape ", tensor.shape());
+    if (tensor.dim() != 3) fail("Normalize: expected a C×H×W tensor, got shape ", tensor.shape());
     const std::int64_t channels = tensor.size(0), plane = tensor.size(1) * tensor.size(2);
     if (mean_.size() != 1 && static_cast<std::int64_t>(mean_.size()) != channels)
       fail("Normalize: ", mean_.size(), " means for a tensor of ", channels, " channels");
     float* x = tensor.data();
     for (std::int64_t c = 0; c < channels; ++c) {
       const std::size_t k = mean_.size() == 1 ? 0 : static_cast<std::size_t>(c);
-      for (std::int64_t i = 0; i < plane; ++i) x[c * plane + i] = (x[c * plane + i] - mean_[k]) / std_[k];
+      for (std::int64_t i = 0; i < plane; ++i)
+        x[c * plane + i] = (x[c * plane + i] - mean_[k]) / std_[k];
     }
     return tensor;
   }
@@ -121,7 +123,8 @@ inline Image crop(const Image& image, std::int64_t top, std::int64_t left, std::
     const std::int64_t x_begin = std::max<std::int64_t>(0, -left);
     const std::int64_t x_end = std::min(width, image.width - left);
     if (x_begin >= x_end) continue;
-    std::copy_n(&image.pixels[static_cast<std::size_t>((source_y * image.width + left + x_begin) * image.channels)],
+    std::copy_n(&image.pixels[static_cast<std::size_t>((source_y * image.width + left + x_begin) *
+                                                       image.channels)],
                 (x_end - x_begin) * image.channels, &out.at(y, x_begin, 0));
   }
   return out;
@@ -169,12 +172,14 @@ class RandomCrop {
   explicit RandomCrop(std::int64_t size, std::int64_t padding = 0)
       : size_(size), padding_(padding) {
     if (size < 1 || padding < 0)
-      fail("RandomCrop: size ", size, " and padding ", padding, ", expected size >= 1 and padding >= 0");
+      fail("RandomCrop: size ", size, " and padding ", padding,
+           ", expected size >= 1 and padding >= 0");
   }
   Image operator()(const Image& image, Generator& generator) const {
     const std::int64_t height = image.height + 2 * padding_, width = image.width + 2 * padding_;
     if (height < size_ || width < size_)
-      fail("RandomCrop: crop size ", size_, " is larger than the padded image, ", height, "x", width);
+      fail("RandomCrop: crop size ", size_, " is larger than the padded image, ", height, "x",
+           width);
     const std::int64_t top = random_below(height - size_ + 1, generator);
     const std::int64_t left = random_below(width - size_ + 1, generator);
     return crop(image, top - padding_, left - padding_, size_, size_);
@@ -235,8 +240,10 @@ struct ResampleTaps {
     const double support = 1.0 * filter_scale;  // the triangle reaches 1 pixel each way
     for (std::int64_t i = 0; i < out_size; ++i) {
       const double center = (static_cast<double>(i) + 0.5) * scale;
-      const auto begin = std::max<std::int64_t>(static_cast<std::int64_t>(center - support + 0.5), 0);
-      const auto end = std::min<std::int64_t>(static_cast<std::int64_t>(center + support + 0.5), in_size);
+      const auto begin =
+          std::max<std::int64_t>(static_cast<std::int64_t>(center - support + 0.5), 0);
+      const auto end =
+          std::min<std::int64_t>(static_cast<std::int64_t>(center + support + 0.5), in_size);
       std::vector<double> w;
       double total = 0;
       for (std::int64_t x = begin; x < end; ++x) {
@@ -246,7 +253,8 @@ struct ResampleTaps {
       }
       std::vector<std::int32_t> fixed;
       for (double weight : w)  // the filter is never negative, so +0.5 then truncating rounds
-        fixed.push_back(static_cast<std::int32_t>(0.5 + (total != 0 ? weight / total : 0) * (1 << 22)));
+        fixed.push_back(
+            static_cast<std::int32_t>(0.5 + (total != 0 ? weight / total : 0) * (1 << 22)));
       first.push_back(begin);
       weights.push_back(std::move(fixed));
     }
@@ -285,8 +293,10 @@ class Resize {
     if (width_ > 0) return {height_, width_};
     const std::int64_t shorter = std::min(image.height, image.width);
     const std::int64_t longer = std::max(image.height, image.width);
-    const std::int64_t new_longer = height_ * longer / shorter;  // torchvision: int(size * long / short)
-    return image.width <= image.height ? std::pair{new_longer, height_} : std::pair{height_, new_longer};
+    const std::int64_t new_longer =
+        height_ * longer / shorter;  // torchvision: int(size * long / short)
+    return image.width <= image.height ? std::pair{new_longer, height_}
+                                       : std::pair{height_, new_longer};
   }
 
   static Image resize_width(const Image& in, std::int64_t width) {
@@ -298,7 +308,9 @@ class Resize {
           std::int64_t sum = 0;
           const auto& w = taps.weights[static_cast<std::size_t>(x)];
           for (std::size_t k = 0; k < w.size(); ++k)
-            sum += std::int64_t(w[k]) * in.at(y, taps.first[static_cast<std::size_t>(x)] + static_cast<std::int64_t>(k), c);
+            sum +=
+                std::int64_t(w[k]) *
+                in.at(y, taps.first[static_cast<std::size_t>(x)] + static_cast<std::int64_t>(k), c);
           out.at(y, x, c) = detail::round_fixed_to_byte(sum);
         }
     return out;
@@ -313,7 +325,9 @@ class Resize {
         for (std::int64_t c = 0; c < in.channels; ++c) {
           std::int64_t sum = 0;
           for (std::size_t k = 0; k < w.size(); ++k)
-            sum += std::int64_t(w[k]) * in.at(taps.first[static_cast<std::size_t>(y)] + static_cast<std::int64_t>(k), x, c);
+            sum +=
+                std::int64_t(w[k]) *
+                in.at(taps.first[static_cast<std::size_t>(y)] + static_cast<std::int64_t>(k), x, c);
           out.at(y, x, c) = detail::round_fixed_to_byte(sum);
         }
     }
