@@ -145,6 +145,17 @@ TEST_CASE("load_image rejects what is not a whole, sane image before allocating"
     REQUIRE_THROWS_WITH(data::load_image(dir / "cut.png"),
                         Catch::StartsWith(dir / "cut.png" + ": cannot decode the image"));
   }
+  SECTION("truncated BMP, GIF, TGA and JPEG, which stb alone would fill in") {
+    for (const char* file : {"rgb.bmp", "palette.gif", "rgba.tga", "rgb.jpg"}) {
+      Bytes bytes = read_bytes(image_fixture(file));
+      bytes.resize(bytes.size() * 6 / 10);
+      const std::string cut = dir / (std::string("cut_") + file);
+      write_bytes(cut, bytes);
+      REQUIRE_THROWS_WITH(data::load_image(cut),
+                          Catch::StartsWith(cut + ": the image is cut short") ||
+                              Catch::StartsWith(cut + ": cannot decode the image"));
+    }
+  }
   SECTION("a huge declared size") {
     write_bytes(dir / "bomb.png", png_file(10'000, 10'000, 8, 2, Bytes(10, 0)));
     REQUIRE_THROWS_WITH(

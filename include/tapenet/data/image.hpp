@@ -67,10 +67,41 @@ inline Image load_image(const std::string& path) {
   if (std::int64_t(width) * height > max_image_pixels)
     fail(path, ": declares ", width, "x", height, " pixels, more than the limit of ",
          max_image_pixels);
+  // stb decodes what it has of a cut BMP, GIF or TGA and fills the rest in; reading through
+  // callbacks shows whether it ever wanted bytes beyond the end of the file.
+  struct Reader {
+    const std::vector<std::uint8_t>& bytes;
+    std::size_t position = 0;
+    bool wanted_more = false;
+  } reader{bytes};
+  stbi_io_callbacks callbacks{
+      [](void* user, char* out, int size) {
+        auto& r = *static_cast<Reader*>(user);
+        const std::size_t n = std::min(static_cast<std::size_t>(size), r.bytes.size() - r.position);
+        if (n == 0 && size > 0) r.wanted_more = true;
+        std::copy_n(r.bytes.data() + r.position, n, out);
+        r.position += n;
+        return static_cast<int>(n);
+      },
+      [](void* user, int n) {
+        auto& r = *static_cast<Reader*>(user);
+        if (n > 0 && static_cast<std::size_t>(n) > r.bytes.size() - r.position)
+          r.wanted_more = true;
+        r.position =
+            std::min(r.bytes.size(), r.position + static_cast<std::size_t>(std::max(n, 0)));
+      },
+      [](void* user) {
+        auto& r = *static_cast<Reader*>(user);
+        return static_cast<int>(r.position >= r.bytes.size());
+      }};
   int got_width = 0, got_height = 0;
   stbi_uc* decoded =
-      stbi_load_from_memory(bytes.data(), size, &got_width, &got_height, &channels, 3);
+      stbi_load_from_callbacks(&callbacks, &reader, &got_width, &got_height, &channels, 3);
   if (!decoded) fail(path, ": cannot decode the image: ", stbi_failure_reason());
+  if (reader.wanted_more) {
+    stbi_image_free(decoded);
+    fail(path, ": the image is cut short (", bytes.size(), " bytes; a partial download or copy?)");
+  }
   Image image = Image::zeros(got_height, got_width, 3);
   std::copy(decoded, decoded + image.pixels.size(), image.pixels.begin());
   stbi_image_free(decoded);
