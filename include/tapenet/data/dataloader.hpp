@@ -42,7 +42,7 @@ struct Batch {
 
 namespace detail {
 
-// SplitMix64: turns nearby numbers (seed, epoch, batch index) into unrelated seeds.
+// SplitMix64's mixing step: nearby inputs give unrelated outputs.
 inline std::uint64_t mix_seed(std::uint64_t value) {
   value += 0x9e3779b97f4a7c15ull;
   value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -95,8 +95,7 @@ class DataLoader {
     std::vector<std::int64_t> indices(static_cast<std::size_t>(dataset_.size()));
     for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = static_cast<std::int64_t>(i);
     if (!options_.shuffle) return indices;
-    Generator generator(
-        detail::mix_seed(options_.seed ^ detail::mix_seed(static_cast<std::uint64_t>(epoch))));
+    Generator generator(stream_seed(epoch, -1));
     for (std::size_t i = indices.size(); i > 1; --i) {  // Fisher-Yates
       auto j = static_cast<std::size_t>((std::uint64_t(generator.next_u32()) * i) >> 32);
       std::swap(indices[i - 1], indices[j]);
@@ -104,30 +103,35 @@ class DataLoader {
     return indices;
   }
 
+  // The seed of one random stream: epoch `epoch`'s order (batch -1) or batch `batch`'s transforms.
+  std::uint64_t stream_seed(std::int64_t epoch, std::int64_t batch) const {
+    using detail::mix_seed;
+    return mix_seed(mix_seed(mix_seed(options_.seed) ^ static_cast<std::uint64_t>(epoch)) ^
+                    static_cast<std::uint64_t>(batch + 1));
+  }
+
   // Batch `index` of epoch `epoch`, built in the calling thread.
   BatchType make_batch(std::int64_t epoch, std::int64_t index,
                        const std::vector<std::int64_t>& order) const {
     const std::int64_t first = index * options_.batch_size;
     const std::int64_t count = std::min<std::int64_t>(options_.batch_size, dataset_.size() - first);
-    Generator generator(
-        detail::mix_seed(options_.seed ^ detail::mix_seed(static_cast<std::uint64_t>(epoch) << 32 ^
-                                                          static_cast<std::uint64_t>(index))));
+    Generator generator(stream_seed(epoch, index));
     BatchType batch;
     std::vector<std::int64_t> labels;
+    Shape example_shape;
     std::int64_t example_numel = 0;
     for (std::int64_t k = 0; k < count; ++k) {
       const std::int64_t example_index = order[static_cast<std::size_t>(first + k)];
       auto example = dataset_.get(example_index, generator);
       if (k == 0) {
+        example_shape = example.input.shape();
+        example_numel = example_shape.numel();
         std::vector<std::int64_t> dims{count};
-        for (int d = 0; d < example.input.dim(); ++d) dims.push_back(example.input.size(d));
+        dims.insert(dims.end(), example_shape.dims().begin(), example_shape.dims().end());
         batch.inputs = Tensor<cpu, Scalar>::empty(Shape(dims));
-        example_numel = example.input.numel();
-      } else if (example.input.numel() != example_numel) {
+      } else if (example.input.shape() != example_shape) {
         fail("DataLoader: example ", example_index, " has shape ", example.input.shape(),
-             " but the batch's first example has ",
-             Shape(std::vector<std::int64_t>(batch.inputs.shape().dims().begin() + 1,
-                                             batch.inputs.shape().dims().end())),
+             " but the batch's first example has ", example_shape,
              "; examples in a batch must be the same size (add a Resize or a crop)");
       }
       std::copy_n(example.input.data(), example_numel, batch.inputs.data() + k * example_numel);

@@ -277,10 +277,12 @@ class Resize {
   }
 
   Image operator()(const Image& image) const {
+    if (image.height < 1 || image.width < 1)
+      fail("Resize: cannot resize an empty ", image.height, "x", image.width, " image");
     auto [height, width] = output_size(image);
-    Image out = image;
-    if (width != image.width) out = resize_width(out, width);
-    if (height != image.height) out = resize_height(out, height);
+    Image out = image;  // PIL resizes the width first, then the height
+    if (width != image.width) out = resample(out, width, true);
+    if (height != image.height) out = resample(out, height, false);
     return out;
   }
 
@@ -293,44 +295,30 @@ class Resize {
     if (width_ > 0) return {height_, width_};
     const std::int64_t shorter = std::min(image.height, image.width);
     const std::int64_t longer = std::max(image.height, image.width);
-    const std::int64_t new_longer =
-        height_ * longer / shorter;  // torchvision: int(size * long / short)
+    const std::int64_t new_longer = height_ * longer / shorter;  // int(size * long / short)
     return image.width <= image.height ? std::pair{new_longer, height_}
                                        : std::pair{height_, new_longer};
   }
 
-  static Image resize_width(const Image& in, std::int64_t width) {
-    detail::ResampleTaps taps(in.width, width);
-    Image out = Image::zeros(in.height, width, in.channels);
-    for (std::int64_t y = 0; y < in.height; ++y)
-      for (std::int64_t x = 0; x < width; ++x)
+  // One pass along the width (or the height) of the image.
+  static Image resample(const Image& in, std::int64_t out_size, bool along_width) {
+    detail::ResampleTaps taps(along_width ? in.width : in.height, out_size);
+    Image out = along_width ? Image::zeros(in.height, out_size, in.channels)
+                            : Image::zeros(out_size, in.width, in.channels);
+    for (std::int64_t y = 0; y < out.height; ++y)
+      for (std::int64_t x = 0; x < out.width; ++x) {
+        const auto i = static_cast<std::size_t>(along_width ? x : y);
+        const auto& weights = taps.weights[i];
         for (std::int64_t c = 0; c < in.channels; ++c) {
           std::int64_t sum = 0;
-          const auto& w = taps.weights[static_cast<std::size_t>(x)];
-          for (std::size_t k = 0; k < w.size(); ++k)
-            sum +=
-                std::int64_t(w[k]) *
-                in.at(y, taps.first[static_cast<std::size_t>(x)] + static_cast<std::int64_t>(k), c);
+          for (std::size_t k = 0; k < weights.size(); ++k) {
+            const std::int64_t source = taps.first[i] + static_cast<std::int64_t>(k);
+            sum += std::int64_t(weights[k]) *
+                   (along_width ? in.at(y, source, c) : in.at(source, x, c));
+          }
           out.at(y, x, c) = detail::round_fixed_to_byte(sum);
         }
-    return out;
-  }
-
-  static Image resize_height(const Image& in, std::int64_t height) {
-    detail::ResampleTaps taps(in.height, height);
-    Image out = Image::zeros(height, in.width, in.channels);
-    for (std::int64_t y = 0; y < height; ++y) {
-      const auto& w = taps.weights[static_cast<std::size_t>(y)];
-      for (std::int64_t x = 0; x < in.width; ++x)
-        for (std::int64_t c = 0; c < in.channels; ++c) {
-          std::int64_t sum = 0;
-          for (std::size_t k = 0; k < w.size(); ++k)
-            sum +=
-                std::int64_t(w[k]) *
-                in.at(taps.first[static_cast<std::size_t>(y)] + static_cast<std::int64_t>(k), x, c);
-          out.at(y, x, c) = detail::round_fixed_to_byte(sum);
-        }
-    }
+      }
     return out;
   }
 
