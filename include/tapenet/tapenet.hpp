@@ -52,5 +52,6 @@
 
 #include "tapenet/models/resnet.hpp"
 
+#include "tapenet/io/optimizer_state.hpp"
 #include "tapenet/io/safetensors.hpp"
 #include "tapenet/io/state_dict.hpp"

@@ -49,11 +49,7 @@ class SGD {
 
   SGD(std::vector<Var<B, T>> params, SGDOptions sgd_options)
       : options(sgd_options), params_(std::move(params)), buffers_(params_.size()) {
-    if (!(options.lr >= 0)) fail("SGD: invalid learning rate ", options.lr);
-    if (!(options.momentum >= 0)) fail("SGD: invalid momentum ", options.momentum);
-    if (!(options.weight_decay >= 0)) fail("SGD: invalid weight_decay ", options.weight_decay);
-    if (options.nesterov && (options.momentum <= 0 || options.dampening != 0))
-      fail("SGD: nesterov momentum needs a momentum above 0 and zero dampening");
+    check(options);
     for (const auto& p : params_)
       if (!p.requires_grad() || !p.is_leaf())
         fail("SGD: every parameter must be a leaf variable that requires grad");
@@ -61,6 +57,14 @@ class SGD {
 
   SGD(std::initializer_list<Var<B, T>> params, SGDOptions sgd_options)
       : SGD(std::vector<Var<B, T>>(params), sgd_options) {}
+
+  static void check(const SGDOptions& options) {
+    if (!(options.lr >= 0)) fail("SGD: invalid learning rate ", options.lr);
+    if (!(options.momentum >= 0)) fail("SGD: invalid momentum ", options.momentum);
+    if (!(options.weight_decay >= 0)) fail("SGD: invalid weight_decay ", options.weight_decay);
+    if (options.nesterov && (options.momentum <= 0 || options.dampening != 0))
+      fail("SGD: nesterov momentum needs a momentum above 0 and zero dampening");
+  }
 
   // Forgets every gradient (set_to_none, PyTorch's default).
   void zero_grad() {
@@ -97,6 +101,7 @@ class SGD {
   const std::vector<Var<B, T>>& parameters() const { return params_; }
   // The momentum buffer of parameter i (undefined before its first step): the optimiser's state.
   Tensor<B, T>& momentum_buffer(std::size_t i) { return buffers_.at(i); }
+  const Tensor<B, T>& momentum_buffer(std::size_t i) const { return buffers_.at(i); }
 
  private:
   std::vector<Var<B, T>> params_;
