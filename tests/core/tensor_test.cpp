@@ -100,3 +100,10 @@ TEST_CASE("set_num_threads controls the CPU backend's threads", "[fast]") {
   CHECK(get_num_threads() == before);
   CHECK_THROWS_WITH(set_num_threads(0), Catch::Contains("got 0"));
 }
+
+TEST_CASE("argmax_rows gives each row's first largest column", "[fast]") {
+  auto logits = Tensor<cpu>::from({3, 4}, {0, 2, 1, 2, -1, -3, -2, -5, 7, 7, 7, 8});
+  REQUIRE(argmax_rows(logits) == std::vector<std::int64_t>{1, 0, 3});
+  REQUIRE_THROWS_WITH(argmax_rows(Tensor<cpu>::zeros({4})),
+                      "argmax_rows: expected an N×C matrix, got shape [4]");
+}

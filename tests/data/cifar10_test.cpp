@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 
 #include "support/files.hpp"
@@ -13,6 +14,18 @@ namespace {
 // The pixel a CIFAR record stores for (row y, column x, channel c) of its image.
 std::uint8_t record_pixel(const Bytes& records, int record, int y, int x, int c) {
   return records[static_cast<std::size_t>(record * 3073 + 1 + c * 1024 + y * 32 + x)];
+}
+
+// The real CIFAR-10 archive, when this machine has it: $TAPENET_CIFAR10, or the shared folder next
+// to the checkout. Empty when there is none (the tests that need it then skip).
+std::string real_cifar10_archive() {
+  std::vector<std::string> candidates{TAPENET_SOURCE_DIR "/../shared/data/cifar-10-binary.tar.gz",
+                                      "/work/shared/data/cifar-10-binary.tar.gz"};
+  if (const char* variable = std::getenv("TAPENET_CIFAR10"))
+    candidates.insert(candidates.begin(), variable);
+  for (const auto& candidate : candidates)
+    if (std::filesystem::is_regular_file(candidate)) return candidate;
+  return "";
 }
 
 void require_error(const std::function<void()>& action, const std::string& fragment) {

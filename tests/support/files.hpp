@@ -3,9 +3,9 @@
 // data tests, so that they need no downloads.
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -113,18 +113,6 @@ inline Bytes small_cifar_archive(int per_batch = 3) {
   members.emplace_back("cifar-10-batches-bin/test_batch.bin", cifar_records(per_batch, 99));
   members.emplace_back("cifar-10-batches-bin/readme.html", text_bytes("<html></html>"));
   return gzip(tar(members));
-}
-
-// The real CIFAR-10 archive, when this machine has it: $TAPENET_CIFAR10, or the shared folder next
-// to the checkout. Empty when there is none (the tests that need it then skip).
-inline std::string real_cifar10_archive() {
-  std::vector<std::string> candidates{TAPENET_SOURCE_DIR "/../shared/data/cifar-10-binary.tar.gz",
-                                      "/work/shared/data/cifar-10-binary.tar.gz"};
-  if (const char* variable = std::getenv("TAPENET_CIFAR10"))
-    candidates.insert(candidates.begin(), variable);
-  for (const auto& candidate : candidates)
-    if (std::filesystem::is_regular_file(candidate)) return candidate;
-  return "";
 }
 
 }  // namespace tapenet::testing

@@ -171,4 +171,18 @@ class Tensor {
   std::shared_ptr<T> storage_;
 };
 
+// The index of the largest value in each row of an N×C matrix, like torch.max(x, 1)'s indices:
+// the predicted class of each image, from the network's logits. Ties go to the first.
+template <Backend B, class T>
+std::vector<std::int64_t> argmax_rows(const Tensor<B, T>& matrix) {
+  if (matrix.dim() != 2) fail("argmax_rows: expected an N×C matrix, got shape ", matrix.shape());
+  const std::int64_t rows = matrix.size(0), columns = matrix.size(1);
+  std::vector<T> values = matrix.to_vector();
+  std::vector<std::int64_t> best(static_cast<std::size_t>(rows), 0);
+  for (std::int64_t r = 0; r < rows; ++r)
+    for (std::int64_t c = 1; c < columns; ++c)
+      if (values[r * columns + c] > values[r * columns + best[r]]) best[r] = c;
+  return best;
+}
+
 }  // namespace tapenet

@@ -1,0 +1,53 @@
+// Tutorial step 7: how often is the trained network right on the 10,000 test images?
+//   net.load_state_dict(torch.load(PATH))
+//   with torch.no_grad():
+//       for data in testloader: count the images whose largest output is the true class
+//   print(f'Accuracy of the network on the 10000 test images: {100 * correct // total} %')
+// As in the tutorial, the network stays in training mode: BatchNorm normalises each test batch of
+// 4 with that batch's own statistics (and updates its running statistics with test data). Chapter
+// 4 of the course explains why net.eval() belongs here; `tapenet evaluate` uses it.
+// usage: 07_evaluate [DATA]   (reads ./cifar_net.safetensors, written by 06_train)
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "tapenet/tapenet.hpp"
+
+using namespace tapenet;
+
+int main(int argc, char** argv) try {
+  const std::string root = argc > 1 ? argv[1] : "./data";
+  auto transform = transforms::Compose(transforms::ToTensor(),
+                                       transforms::Normalize({0.5, 0.5, 0.5}, {0.5, 0.5, 0.5}));
+  datasets::CIFAR10 testset(root, {.train = false, .download = true}, transform);
+  data::DataLoader testloader(testset, {.batch_size = 4, .shuffle = false, .num_workers = 2});
+  const char* classes[] = {"plane", "car",  "bird",  "cat",  "deer",
+                           "dog",   "frog", "horse", "ship", "truck"};
+
+  auto net = models::resnet18<cpu>(10);
+  io::load_state_dict(net, "./cifar_net.safetensors");
+
+  std::vector<int> correct(10, 0), total(10, 0);
+  NoGradGuard no_grad;
+  for (auto& [images, labels] : testloader) {
+    auto predicted = argmax_rows(net(Var<cpu>(images)).value());
+    auto truth = labels.to_vector();
+    for (std::size_t k = 0; k < truth.size(); ++k) {
+      total[truth[k]] += 1;
+      correct[truth[k]] += predicted[k] == truth[k];
+    }
+  }
+  int all_correct = 0, all_total = 0;
+  for (int c = 0; c < 10; ++c) {
+    all_correct += correct[c];
+    all_total += total[c];
+  }
+  std::printf("Accuracy on test images: %.2f%%\n", 100.0 * all_correct / all_total);
+  for (int c = 0; c < 10; ++c)
+    if (total[c] > 0)
+      std::printf("Accuracy for class: %-5s is %.1f %%\n", classes[c],
+                  100.0 * correct[c] / total[c]);
+} catch (const std::exception& error) {
+  std::fprintf(stderr, "%s\n", error.what());
+  return 1;
+}
