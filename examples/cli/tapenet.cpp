@@ -1,0 +1,221 @@
+// The `tapenet` program: PyTorch's CIFAR-10 tutorial as one command-line tool.
+//   tapenet train [--epochs 2 --batch-size 4 --lr 0.001 --momentum 0.9 ...] [--out DIR]
+//   tapenet evaluate --weights FILE        accuracy on the test set, per class too
+//   tapenet predict --weights FILE IMAGE...  the class of your own pictures
+//   tapenet show-batch --weights FILE      a test batch: GroundTruth / Predicted, and a PNG
+//   tapenet info                           backend, threads, build
+// Every error ends the program with one line on stderr and exit status 1.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "train.hpp"
+
+namespace cli {
+
+// The class names stored beside the weights by `train --out`, else CIFAR-10's.
+inline std::vector<std::string> class_names_for(const std::string& weights) {
+  const std::string folder = std::filesystem::path(weights).parent_path().string();
+  const std::string run_json = (folder.empty() ? "." : folder) + "/run.json";
+  if (!std::filesystem::exists(run_json)) return cifar10_classes;
+  return read_run(folder.empty() ? "." : folder).value("classes", cifar10_classes);
+}
+
+inline models::ResNet<cpu> load_network(const Options& options) {
+  if (options.weights.empty())
+    fail("--weights FILE is required (written by `tapenet train --out DIR`)");
+  auto net = make_network(options.arch);
+  try {
+    io::load_state_dict(net, options.weights);
+  } catch (const Error& error) {
+    fail(error.what(), " (is --arch ", options.arch,
+         " the architecture these weights were trained as?)");
+  }
+  return net;
+}
+
+inline int evaluate(const Options& options, bool batch_statistics) {
+  choose_device(options);
+  auto net = load_network(options);
+  return with_dataset(options, false, [&](auto& testset, const std::vector<std::string>& classes) {
+    ClassAccuracy accuracy =
+        measure_accuracy(net, testset, options.batch_size, options.workers, batch_statistics);
+    std::printf("Accuracy on test images: %.2f%%\n", accuracy.overall());
+    for (std::size_t c = 0; c < classes.size(); ++c)
+      if (accuracy.total[c] > 0)
+        std::printf("Accuracy for class: %-5s is %.1f %%\n", classes[c].c_str(),
+                    100.0 * double(accuracy.correct[c]) / double(accuracy.total[c]));
+    return 0;
+  });
+}
+
+inline int predict(const Options& options, const std::vector<std::string>& images, bool json,
+                   int topk) {
+  choose_device(options);
+  auto net = load_network(options);
+  net.eval();
+  const std::vector<std::string> classes = class_names_for(options.weights);
+  if (topk < 1 || topk > static_cast<int>(classes.size()))
+    fail("--topk ", topk, ": expected 1 to ", classes.size());
+  auto transform =
+      transforms::Compose(transforms::Resize(32, 32), transforms::ToTensor(), normalize());
+  NoGradGuard no_grad;
+  for (const std::string& file : images) {
+    Tensor<cpu> image = transform(data::load_image(file));
+    auto p = probabilities(net(Var<cpu>(image.reshape({1, 3, 32, 32}))).value().to_vector());
+    std::vector<std::size_t> order(p.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return p[a] > p[b]; });
+    if (json) {
+      nlohmann::json line = {{"file", file}, {"class", classes[order[0]]}};
+      for (std::size_t i = 0; i < p.size(); ++i) line["probabilities"][classes[i]] = p[i];
+      if (topk > 1)
+        for (int k = 0; k < topk; ++k)
+          line["top"].push_back({{"class", classes[order[k]]}, {"probability", p[order[k]]}});
+      std::printf("%s\n", line.dump().c_str());
+    } else {
+      std::printf("Prediction: %s", classes[order[0]].c_str());
+      for (int k = 1; k < topk; ++k)
+        std::printf(", then %s (%.1f%%)", classes[order[k]].c_str(), 100 * p[order[k]]);
+      std::printf("\n");
+    }
+  }
+  return 0;
+}
+
+inline int show_batch(const Options& options, const std::string& png) {
+  choose_device(options);
+  auto net = load_network(options);
+  net.eval();
+  return with_dataset(options, false, [&](auto& testset, const std::vector<std::string>& classes) {
+    data::DataLoader testloader(testset, {.batch_size = options.batch_size});
+    auto [images, labels] = *testloader.begin();
+    NoGradGuard no_grad;
+    auto predicted = argmax_rows(net(Var<cpu>(images)).value());
+    auto truth = labels.to_vector();
+    std::vector<std::string> captions;
+    std::printf("GroundTruth: ");
+    for (auto label : truth) std::printf(" %-5s", classes[label].c_str());
+    std::printf("\nPredicted: ");
+    for (std::size_t k = 0; k < predicted.size(); ++k) {
+      std::printf(" %-5s", classes[predicted[k]].c_str());
+      captions.push_back(classes[truth[k]] + "\n" + classes[predicted[k]]);
+    }
+    std::printf("\n");
+    data::save_png(data::labelled_grid(data::unnormalize(images, {0.5}, {0.5}), captions), png);
+    std::printf("wrote %s\n", png.c_str());
+    return 0;
+  });
+}
+
+inline int info() {
+  std::printf("tapenet %s\n", "0.1.0");
+  std::printf("backend: cpu (Eigen %d.%d.%d, OpenMP)\n", EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION,
+              EIGEN_MINOR_VERSION);
+  std::printf("threads: %d\n", get_num_threads());
+  std::printf("cuda: not available (this program was compiled without nvcc)\n");
+#ifdef NDEBUG
+  std::printf("build: optimised (NDEBUG), %s\n", __VERSION__);
+#else
+  std::printf("build: debug, %s\n", __VERSION__);
+#endif
+#ifdef TAPENET_HAS_CURL
+  std::printf("downloads: libcurl\n");
+#else
+  std::printf("downloads: not available (built without libcurl)\n");
+#endif
+  return 0;
+}
+
+}  // namespace cli
+
+int main(int argc, char** argv) {
+  cli::Options options;
+  CLI::App app{"tapenet: PyTorch's CIFAR-10 tutorial (ResNet18) in C++"};
+  app.require_subcommand(1);
+
+  auto add_data = [&](CLI::App* command) {
+    command
+        ->add_option("--data", options.data,
+                     "CIFAR-10 folder or .tar.gz (Fashion-MNIST: its folder)")
+        ->capture_default_str();
+    command->add_option("--dataset", options.dataset, "cifar10 or fashion-mnist")
+        ->capture_default_str();
+    command->add_flag("--download", options.download,
+                      "fetch CIFAR-10 into --data when it is not there");
+    command->add_option("--workers", options.workers, "loader threads")->capture_default_str();
+  };
+  auto add_model = [&](CLI::App* command) {
+    command->add_option("--arch", options.arch, "resnet18 or resnet18-cifar")
+        ->capture_default_str();
+    command->add_option("--device", options.device, "cpu, cuda or auto")->capture_default_str();
+    command->add_option("--threads", options.threads, "compute threads (0: all cores)")
+        ->capture_default_str();
+  };
+
+  auto* train = app.add_subcommand("train", "train on the training set (the tutorial's loop)");
+  add_data(train);
+  add_model(train);
+  train->add_option("--epochs", options.epochs)->capture_default_str();
+  train->add_option("--batch-size", options.batch_size)->capture_default_str();
+  train->add_option("--lr", options.lr)->capture_default_str();
+  train->add_option("--momentum", options.momentum)->capture_default_str();
+  train->add_option("--weight-decay", options.weight_decay)->capture_default_str();
+  train->add_flag("--augment", options.augment, "RandomCrop(32, padding 4) and random flips");
+  train->add_option("--seed", options.seed, "initial weights, shuffling and augmentation")
+      ->capture_default_str();
+  train->add_option("--out", options.out,
+                    "folder for model.safetensors, optimizer.safetensors, run.json");
+  train->add_option("--resume", options.resume, "continue the run saved in this folder");
+  train->add_option("--print-every", options.print_every, "batches between loss lines")
+      ->capture_default_str();
+  train->add_option("--crash-after-step", options.crash_after_step)->group("");  // tests only
+
+  bool batch_statistics = false;
+  auto* evaluate = app.add_subcommand("evaluate", "accuracy on the test set, in eval mode");
+  add_data(evaluate);
+  add_model(evaluate);
+  evaluate->add_option("--weights", options.weights, "model.safetensors")->required();
+  evaluate->add_option("--batch-size", options.batch_size)->capture_default_str();
+  evaluate->add_flag(
+      "--batch-statistics", batch_statistics,
+      "normalise each test batch by itself, as the tutorial's loop (no net.eval()) does");
+
+  std::vector<std::string> images;
+  bool json = false;
+  int topk = 1;
+  auto* predict = app.add_subcommand("predict", "classify images (resized to 32x32)");
+  add_model(predict);
+  predict->add_option("--weights", options.weights, "model.safetensors")->required();
+  predict->add_flag("--json", json, "one JSON object per image, with every class's probability");
+  predict->add_option("--topk", topk, "also show the next likeliest classes")
+      ->capture_default_str();
+  predict->add_option("images", images, "PNG, JPEG, BMP, GIF or TGA files")->required();
+
+  std::string png = "test_batch.png";
+  auto* show = app.add_subcommand("show-batch", "the first test batch, labelled, as a PNG");
+  add_data(show);
+  add_model(show);
+  show->add_option("--weights", options.weights, "model.safetensors")->required();
+  show->add_option("--batch-size", options.batch_size)->capture_default_str();
+  show->add_option("--png", png, "where to write the picture")->capture_default_str();
+
+  app.add_subcommand("info", "backend, threads, build");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  try {
+    if (*train)
+      return cli::train(options, train->count("--data") > 0, train->count("--epochs") > 0);
+    if (*evaluate) return cli::evaluate(options, batch_statistics);
+    if (*predict) return cli::predict(options, images, json, topk);
+    if (*show) return cli::show_batch(options, png);
+    return cli::info();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "tapenet: %s\n", error.what());
+    return 1;
+  }
+}

@@ -1,0 +1,224 @@
+#pragma once
+// `tapenet train`: the tutorial's training loop, with a progress bar, a test-set evaluation and a
+// checkpoint at the end of every epoch, and `--resume` to continue a run exactly.
+//   DIR/model.safetensors      the network (torchvision's key names)
+//   DIR/optimizer.safetensors  SGD's momentum buffers and options
+//   DIR/run.json               epoch, step, seed, hyper-parameters, class names, metrics, and the
+//                              MD5 of both files, so a half-saved checkpoint is noticed
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "setup.hpp"
+
+namespace cli {
+
+using Clock = std::chrono::steady_clock;
+
+// One line redrawn in place on a terminal; nothing at all when stdout is a file or a pipe.
+class ProgressBar {
+ public:
+  ProgressBar() : enabled_(::isatty(STDOUT_FILENO)) {}
+  void update(const std::string& text) {
+    if (!enabled_ || Clock::now() - last_ < std::chrono::milliseconds(250)) return;
+    last_ = Clock::now();
+    std::printf("\r\033[K%s", text.c_str());
+    std::fflush(stdout);
+  }
+  void clear() {
+    if (enabled_) std::printf("\r\033[K");
+  }
+
+ private:
+  bool enabled_;
+  Clock::time_point last_{};
+};
+
+struct ClassAccuracy {
+  std::vector<std::int64_t> correct = std::vector<std::int64_t>(10, 0), total = correct;
+  double overall() const {
+    std::int64_t right = 0, all = 0;
+    for (std::size_t c = 0; c < total.size(); ++c) right += correct[c], all += total[c];
+    return all > 0 ? 100.0 * double(right) / double(all) : 0.0;
+  }
+};
+
+// Accuracy over a whole dataset, in eval mode (BatchNorm's running statistics) unless
+// `batch_statistics` asks for the tutorial's way (each test batch normalised by itself).
+template <class Dataset>
+ClassAccuracy measure_accuracy(models::ResNet<cpu>& net, const Dataset& dataset,
+                               std::int64_t batch_size, int workers,
+                               bool batch_statistics = false) {
+  net.train(batch_statistics);
+  NoGradGuard no_grad;
+  ClassAccuracy accuracy;
+  data::DataLoader loader(dataset, {.batch_size = batch_size, .num_workers = workers});
+  for (auto& [images, labels] : loader) {
+    auto predicted = argmax_rows(net(Var<cpu>(images)).value());
+    auto truth = labels.to_vector();
+    for (std::size_t k = 0; k < truth.size(); ++k) {
+      accuracy.total[truth[k]] += 1;
+      accuracy.correct[truth[k]] += predicted[k] == truth[k];
+    }
+  }
+  net.train();
+  return accuracy;
+}
+
+inline nlohmann::json read_run(const std::string& folder) {
+  const std::string path = folder + "/run.json";
+  std::vector<std::uint8_t> bytes = read_file_bytes(path, 100 << 20);
+  try {
+    return nlohmann::json::parse(bytes.begin(), bytes.end());
+  } catch (const nlohmann::json::exception& error) {
+    fail(path, ": not valid JSON: ", error.what());
+  }
+}
+
+// Options a resumed run takes from its run.json (flags given again on the command line win for
+// --data and --epochs, the two a user may want to change).
+inline void restore_options(Options& options, const nlohmann::json& run, bool data_given,
+                            bool epochs_given) {
+  try {
+    const auto& h = run.at("hyperparameters");
+    if (!data_given) options.data = run.at("data");
+    if (!epochs_given) options.epochs = h.at("epochs");
+    options.dataset = run.at("dataset");
+    options.arch = run.at("arch");
+    options.seed = run.at("seed");
+    options.batch_size = h.at("batch_size");
+    options.lr = h.at("lr");
+    options.momentum = h.at("momentum");
+    options.weight_decay = h.at("weight_decay");
+    options.augment = h.at("augment");
+  } catch (const nlohmann::json::exception& error) {
+    fail(options.resume, "/run.json: missing or malformed field: ", error.what());
+  }
+}
+
+inline int train(Options options, bool data_given, bool epochs_given) {
+  choose_device(options);
+  nlohmann::json run = nlohmann::json::object();
+  if (!options.resume.empty()) {
+    run = read_run(options.resume);
+    restore_options(options, run, data_given, epochs_given);
+    if (options.out.empty()) options.out = options.resume;
+  }
+  if (options.epochs < 1 || options.batch_size < 1 || options.print_every < 1)
+    fail("--epochs, --batch-size and --print-every must be at least 1");
+
+  manual_seed(options.seed);  // the network's initial weights come from the seed
+  auto net = make_network(options.arch);
+  nn::CrossEntropyLoss criterion;
+  optim::SGD optimizer(
+      net.parameters(),
+      {.lr = options.lr, .momentum = options.momentum, .weight_decay = options.weight_decay});
+  std::int64_t first_epoch = 0, step = 0;
+  if (!options.resume.empty()) {
+    for (const char* file : {"model.safetensors", "optimizer.safetensors"}) {
+      const std::string path = options.resume + "/" + file;
+      if (data::md5_of_file(path) != run.value(std::string(file) + ".md5", ""))
+        fail(path,
+             " does not match run.json (the run stopped while saving a checkpoint?); "
+             "start again without --resume");
+    }
+    io::load_state_dict(net, options.resume + "/model.safetensors");
+    io::load_optimizer_state(optimizer, options.resume + "/optimizer.safetensors");
+    first_epoch = run.at("epoch");
+    step = run.at("step");
+  }
+  if (!options.out.empty()) std::filesystem::create_directories(options.out);
+
+  return with_dataset(options, true, [&](auto& trainset, const std::vector<std::string>& classes) {
+    return with_dataset(options, false, [&](auto& testset, const std::vector<std::string>&) {
+      data::DataLoader trainloader(trainset, {.batch_size = options.batch_size,
+                                              .shuffle = true,
+                                              .num_workers = options.workers,
+                                              .seed = options.seed});
+      trainloader.set_epoch(first_epoch);
+      nlohmann::json metrics = run.value("metrics", nlohmann::json::array());
+      nlohmann::json losses = run.value("losses", nlohmann::json::array());
+      ProgressBar bar;
+      for (std::int64_t epoch = first_epoch; epoch < options.epochs; ++epoch) {
+        const auto epoch_start = Clock::now();
+        double running_loss = 0.0, epoch_loss = 0.0;
+        std::int64_t i = 0;
+        for (auto& [images, labels] : trainloader) {
+          optimizer.zero_grad();
+          auto loss = criterion(net(Var<cpu>(images)), labels);
+          loss.backward();
+          optimizer.step();
+          const double value = loss.item();
+          running_loss += value;
+          epoch_loss += value;
+          ++i, ++step;
+          if (i % options.print_every == 0) {
+            bar.clear();
+            std::printf("[Epoch %lld, Batch %lld] loss: %.3f\n", static_cast<long long>(epoch + 1),
+                        static_cast<long long>(i), running_loss / options.print_every);
+            std::fflush(stdout);
+            losses.push_back({{"step", step}, {"loss", running_loss / options.print_every}});
+            running_loss = 0.0;
+          }
+          const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+          const double rate = double(i * options.batch_size) / std::max(seconds, 1e-9);
+          const double eta =
+              double(trainloader.size() - i) * options.batch_size / std::max(rate, 1e-9);
+          char text[160];
+          std::snprintf(text, sizeof text,
+                        "epoch %lld/%d  batch %lld/%lld  %.0f img/s  loss %.3f  ETA %d:%02d",
+                        static_cast<long long>(epoch + 1), options.epochs,
+                        static_cast<long long>(i), static_cast<long long>(trainloader.size()), rate,
+                        value, int(eta) / 60, int(eta) % 60);
+          bar.update(text);
+          if (options.crash_after_step > 0 && step == options.crash_after_step) std::_Exit(137);
+        }
+        bar.clear();
+        const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+        ClassAccuracy accuracy = measure_accuracy(net, testset, 100, options.workers);
+        std::printf("epoch %lld: train loss %.3f, test accuracy %.2f%% (%.0f s)\n",
+                    static_cast<long long>(epoch + 1),
+                    epoch_loss / double(std::max<std::int64_t>(i, 1)), accuracy.overall(), seconds);
+        metrics.push_back({{"epoch", epoch + 1},
+                           {"train_loss", epoch_loss / double(std::max<std::int64_t>(i, 1))},
+                           {"test_accuracy", accuracy.overall()},
+                           {"class_correct", accuracy.correct},
+                           {"class_total", accuracy.total},
+                           {"seconds", seconds}});
+        if (!options.out.empty()) {
+          io::save_optimizer_state(optimizer, options.out + "/optimizer.safetensors");
+          io::save_state_dict(net, options.out + "/model.safetensors");
+          nlohmann::json state = {
+              {"epoch", epoch + 1},
+              {"step", step},
+              {"seed", options.seed},
+              {"data", options.data},
+              {"dataset", options.dataset},
+              {"arch", options.arch},
+              {"hyperparameters",
+               {{"epochs", options.epochs},
+                {"batch_size", options.batch_size},
+                {"lr", options.lr},
+                {"momentum", options.momentum},
+                {"weight_decay", options.weight_decay},
+                {"augment", options.augment},
+                {"workers", options.workers}}},
+              {"classes", classes},
+              {"metrics", metrics},
+              {"losses", losses},
+              {"model.safetensors.md5", data::md5_of_file(options.out + "/model.safetensors")},
+              {"optimizer.safetensors.md5",
+               data::md5_of_file(options.out + "/optimizer.safetensors")}};
+          write_file_atomically(options.out + "/run.json", state.dump(2) + "\n");
+        }
+      }
+      std::printf("Finished Training\n");
+      return 0;
+    });
+  });
+}
+
+}  // namespace cli
