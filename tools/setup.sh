@@ -10,6 +10,7 @@ packages=(
   libstb-dev                                    # image loading and writing
   nlohmann-json3-dev                            # safetensors' JSON header
   libcli11-dev                                  # the tapenet program's command line
+  chromium                                      # the test that opens report.html
   zlib1g-dev libcurl4-openssl-dev               # reading .gz datasets, downloading them
   dataset-fashion-mnist                         # a dataset that is always at hand offline
   catch2 clang-format                           # the tests, and the formatting check

@@ -38,13 +38,13 @@ inline int evaluate(const Options& options, bool batch_statistics) {
   choose_device(options);
   auto net = load_network(options);
   return with_dataset(options, false, [&](auto& testset, const std::vector<std::string>& classes) {
-    ClassAccuracy accuracy =
+    Confusion accuracy =
         measure_accuracy(net, testset, options.batch_size, options.workers, batch_statistics);
     std::printf("Accuracy on test images: %.2f%%\n", accuracy.overall());
     for (std::size_t c = 0; c < classes.size(); ++c)
-      if (accuracy.total[c] > 0)
+      if (accuracy.total(c) > 0)
         std::printf("Accuracy for class: %-5s is %.1f %%\n", classes[c].c_str(),
-                    100.0 * double(accuracy.correct[c]) / double(accuracy.total[c]));
+                    100.0 * double(accuracy.correct(c)) / double(accuracy.total(c)));
     return 0;
   });
 }

@@ -5,6 +5,7 @@
 //   DIR/optimizer.safetensors  SGD's momentum buffers and options
 //   DIR/run.json               epoch, step, seed, hyper-parameters, class names, metrics, and the
 //                              MD5 of both files, so a half-saved checkpoint is noticed
+//   DIR/report.html            charts of the above and a predicted test batch (report.hpp)
 #include <unistd.h>
 
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "report.hpp"
 #include "setup.hpp"
 
 namespace cli {
@@ -37,35 +39,57 @@ class ProgressBar {
   Clock::time_point last_{};
 };
 
-struct ClassAccuracy {
-  std::vector<std::int64_t> correct = std::vector<std::int64_t>(10, 0), total = correct;
+// counts[t][p]: how many test images of class t the network classed as p.
+struct Confusion {
+  std::vector<std::vector<std::int64_t>> counts;
+  explicit Confusion(std::size_t classes)
+      : counts(classes, std::vector<std::int64_t>(classes, 0)) {}
+  std::int64_t correct(std::size_t c) const { return counts[c][c]; }
+  std::int64_t total(std::size_t c) const {
+    std::int64_t sum = 0;
+    for (auto count : counts[c]) sum += count;
+    return sum;
+  }
   double overall() const {
     std::int64_t right = 0, all = 0;
-    for (std::size_t c = 0; c < total.size(); ++c) right += correct[c], all += total[c];
+    for (std::size_t c = 0; c < counts.size(); ++c) right += correct(c), all += total(c);
     return all > 0 ? 100.0 * double(right) / double(all) : 0.0;
   }
 };
 
-// Accuracy over a whole dataset, in eval mode (BatchNorm's running statistics) unless
+// Predictions over a whole dataset, in eval mode (BatchNorm's running statistics) unless
 // `batch_statistics` asks for the tutorial's way (each test batch normalised by itself).
 template <class Dataset>
-ClassAccuracy measure_accuracy(models::ResNet<cpu>& net, const Dataset& dataset,
-                               std::int64_t batch_size, int workers,
-                               bool batch_statistics = false) {
+Confusion measure_accuracy(models::ResNet<cpu>& net, const Dataset& dataset,
+                           std::int64_t batch_size, int workers, bool batch_statistics = false) {
   net.train(batch_statistics);
   NoGradGuard no_grad;
-  ClassAccuracy accuracy;
+  Confusion confusion(10);
   data::DataLoader loader(dataset, {.batch_size = batch_size, .num_workers = workers});
   for (auto& [images, labels] : loader) {
     auto predicted = argmax_rows(net(Var<cpu>(images)).value());
     auto truth = labels.to_vector();
-    for (std::size_t k = 0; k < truth.size(); ++k) {
-      accuracy.total[truth[k]] += 1;
-      accuracy.correct[truth[k]] += predicted[k] == truth[k];
-    }
+    for (std::size_t k = 0; k < truth.size(); ++k) confusion.counts[truth[k]][predicted[k]] += 1;
   }
   net.train();
-  return accuracy;
+  return confusion;
+}
+
+// The first `count` test images with their true and predicted classes underneath, as PNG bytes.
+template <class Dataset>
+std::string predicted_batch_png(models::ResNet<cpu>& net, const Dataset& dataset,
+                                const std::vector<std::string>& classes, std::int64_t count = 8) {
+  data::DataLoader loader(dataset, {.batch_size = count});
+  auto [images, labels] = *loader.begin();
+  net.eval();
+  NoGradGuard no_grad;
+  auto predicted = argmax_rows(net(Var<cpu>(images)).value());
+  net.train();
+  auto truth = labels.to_vector();
+  std::vector<std::string> captions;
+  for (std::size_t k = 0; k < truth.size(); ++k)
+    captions.push_back(classes[truth[k]] + "\n" + classes[predicted[k]]);
+  return data::encode_png(data::labelled_grid(data::unnormalize(images, {0.5}, {0.5}), captions));
 }
 
 inline nlohmann::json read_run(const std::string& folder) {
@@ -178,15 +202,14 @@ inline int train(Options options, bool data_given, bool epochs_given) {
         }
         bar.clear();
         const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
-        ClassAccuracy accuracy = measure_accuracy(net, testset, 100, options.workers);
+        Confusion accuracy = measure_accuracy(net, testset, 100, options.workers);
         std::printf("epoch %lld: train loss %.3f, test accuracy %.2f%% (%.0f s)\n",
                     static_cast<long long>(epoch + 1),
                     epoch_loss / double(std::max<std::int64_t>(i, 1)), accuracy.overall(), seconds);
         metrics.push_back({{"epoch", epoch + 1},
                            {"train_loss", epoch_loss / double(std::max<std::int64_t>(i, 1))},
                            {"test_accuracy", accuracy.overall()},
-                           {"class_correct", accuracy.correct},
-                           {"class_total", accuracy.total},
+                           {"confusion", accuracy.counts},
                            {"seconds", seconds}});
         if (!options.out.empty()) {
           io::save_optimizer_state(optimizer, options.out + "/optimizer.safetensors");
@@ -213,6 +236,8 @@ inline int train(Options options, bool data_given, bool epochs_given) {
               {"optimizer.safetensors.md5",
                data::md5_of_file(options.out + "/optimizer.safetensors")}};
           write_file_atomically(options.out + "/run.json", state.dump(2) + "\n");
+          write_file_atomically(options.out + "/report.html",
+                                report_html(state, predicted_batch_png(net, testset, classes)));
         }
       }
       std::printf("Finished Training\n");

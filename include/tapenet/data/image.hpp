@@ -108,11 +108,11 @@ inline Image load_image(const std::string& path) {
   return image;
 }
 
-// Encodes as PNG and writes it atomically (see write_file_atomically).
-inline void save_png(const Image& image, const std::string& path) {
+// The bytes of a PNG file holding `image` (`what` names it in errors).
+inline std::string encode_png(const Image& image, const std::string& what = "encode_png") {
   if (image.channels < 1 || image.channels > 4 || image.height < 1 || image.width < 1 ||
       static_cast<std::int64_t>(image.pixels.size()) != image.height * image.width * image.channels)
-    fail(path, ": cannot save an image of ", image.height, "x", image.width, "x", image.channels,
+    fail(what, ": cannot save an image of ", image.height, "x", image.width, "x", image.channels,
          " with ", image.pixels.size(), " bytes");
   std::string encoded;
   auto append = [](void* context, void* data, int size) {
@@ -123,8 +123,13 @@ inline void save_png(const Image& image, const std::string& path) {
   if (!stbi_write_png_to_func(append, &encoded, static_cast<int>(image.width),
                               static_cast<int>(image.height), static_cast<int>(image.channels),
                               image.pixels.data(), row_bytes))
-    fail(path, ": PNG encoding failed");
-  write_file_atomically(path, encoded);
+    fail(what, ": PNG encoding failed");
+  return encoded;
+}
+
+// Encodes as PNG and writes it atomically (see write_file_atomically).
+inline void save_png(const Image& image, const std::string& path) {
+  write_file_atomically(path, encode_png(image, path));
 }
 
 }  // namespace tapenet::data
