@@ -3,6 +3,7 @@
 //   tapenet evaluate --weights FILE        accuracy on the test set, per class too
 //   tapenet predict --weights FILE IMAGE...  the class of your own pictures
 //   tapenet show-batch --weights FILE      a test batch: GroundTruth / Predicted, and a PNG
+//   tapenet download --data DIR            fetch CIFAR-10
 //   tapenet info                           backend, threads, build
 // Every error ends the program with one line on stderr and exit status 1.
 #include <CLI/CLI.hpp>
@@ -200,6 +201,11 @@ int main(int argc, char** argv) {
   show->add_option("--batch-size", options.batch_size)->capture_default_str();
   show->add_option("--png", png, "where to write the picture")->capture_default_str();
 
+  auto* download =
+      app.add_subcommand("download", "fetch CIFAR-10 into --data (checked against its MD5)");
+  download->add_option("--data", options.data, "the folder to put cifar-10-binary.tar.gz in")
+      ->capture_default_str();
+
   app.add_subcommand("info", "backend, threads, build");
 
   try {
@@ -213,6 +219,12 @@ int main(int argc, char** argv) {
     if (*evaluate) return cli::evaluate(options, batch_statistics);
     if (*predict) return cli::predict(options, images, json, topk);
     if (*show) return cli::show_batch(options, png);
+    if (*download) {
+      tapenet::datasets::CIFAR10 check(options.data, {.train = false, .download = true});
+      std::printf("CIFAR-10 is in %s (%lld test images read back)\n", options.data.c_str(),
+                  static_cast<long long>(check.size()));
+      return 0;
+    }
     return cli::info();
   } catch (const std::exception& error) {
     std::fprintf(stderr, "tapenet: %s\n", error.what());
