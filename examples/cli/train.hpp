@@ -203,7 +203,7 @@ inline int train(Options options, bool data_given, bool epochs_given) {
         bar.clear();
         const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
         Confusion accuracy = measure_accuracy(net, testset, 100, options.workers);
-        std::printf("epoch %lld: train loss %.3f, test accuracy %.2f%% (%.0f s)\n",
+        std::printf("epoch %lld: train loss %.3f, test accuracy %.2f%% (%.1f s)\n",
                     static_cast<long long>(epoch + 1),
                     epoch_loss / double(std::max<std::int64_t>(i, 1)), accuracy.overall(), seconds);
         metrics.push_back({{"epoch", epoch + 1},

@@ -15,35 +15,16 @@
 """
 import argparse
 import os
-import pickle
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
+sys.path.insert(0, os.path.join(ROOT, "tools", "torch_reference"))
+from cifar_python import write_python_release, TorchvisionCIFAR10  # noqa: E402
 DEFAULT_ARCHIVE = os.path.join(ROOT, "..", "shared", "data", "cifar-10-binary.tar.gz")
-
-
-def write_python_release(archive, folder):
-    """cifar-10-batches-py/ (pickled dicts, as torchvision reads) from the binary release."""
-    import numpy as np
-    target = os.path.join(folder, "cifar-10-batches-py")
-    os.makedirs(target, exist_ok=True)
-    with tarfile.open(archive) as tar:
-        for member in tar.getmembers():
-            name = os.path.basename(member.name)
-            if name.endswith(".bin"):
-                records = np.frombuffer(tar.extractfile(member).read(), np.uint8).reshape(-1, 3073)
-                entry = {"data": records[:, 1:].copy(), "labels": records[:, 0].tolist()}
-                with open(os.path.join(target, name[:-4]), "wb") as out:
-                    pickle.dump(entry, out)
-            elif name == "batches.meta.txt":
-                names = [line for line in tar.extractfile(member).read().decode().split("\n") if line.strip()]
-                with open(os.path.join(target, "batches.meta"), "wb") as out:
-                    pickle.dump({"label_names": names}, out)
 
 
 def torch_epoch(folder, batch, workers, augment, threads):
@@ -53,21 +34,11 @@ def torch_epoch(folder, batch, workers, augment, threads):
     import torchvision.transforms as T
     torch.set_num_threads(threads)
 
-    class CIFAR10(torchvision.datasets.CIFAR10):
-        # Our pickles are not byte-identical to the official ones, so skip the MD5 checks.
-        def _check_integrity(self):
-            return True
-
-        def _load_meta(self):
-            with open(os.path.join(self.root, self.base_folder, "batches.meta"), "rb") as meta:
-                self.classes = pickle.load(meta)["label_names"]
-            self.class_to_idx = {name: i for i, name in enumerate(self.classes)}
-
     steps = [T.ToTensor(), T.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))]
     if augment:
         steps = [T.RandomCrop(32, padding=4), T.RandomHorizontalFlip()] + steps
     start = time.perf_counter()
-    train = CIFAR10(root=folder, train=True, download=False, transform=T.Compose(steps))
+    train = TorchvisionCIFAR10(torchvision)(root=folder, train=True, download=False, transform=T.Compose(steps))
     print(f"load_seconds {time.perf_counter() - start}")
     loader = torch.utils.data.DataLoader(train, batch_size=batch, shuffle=True, num_workers=workers)
     start = time.perf_counter()
