@@ -87,23 +87,14 @@ inline int predict(const Options& options, const std::vector<std::string>& image
 inline int show_batch(const Options& options, const std::string& png) {
   choose_device(options);
   auto net = load_network(options);
-  net.eval();
   return with_dataset(options, false, [&](auto& testset, const std::vector<std::string>& classes) {
-    data::DataLoader testloader(testset, {.batch_size = options.batch_size});
-    auto [images, labels] = *testloader.begin();
-    NoGradGuard no_grad;
-    auto predicted = argmax_rows(net(Var<cpu>(images)).value());
-    auto truth = labels.to_vector();
-    std::vector<std::string> captions;
+    PredictedBatch batch = predict_first_batch(net, testset, options.batch_size);
     std::printf("GroundTruth: ");
-    for (auto label : truth) std::printf(" %-5s", classes[label].c_str());
+    for (auto label : batch.truth) std::printf(" %-5s", classes[label].c_str());
     std::printf("\nPredicted: ");
-    for (std::size_t k = 0; k < predicted.size(); ++k) {
-      std::printf(" %-5s", classes[predicted[k]].c_str());
-      captions.push_back(classes[truth[k]] + "\n" + classes[predicted[k]]);
-    }
+    for (auto label : batch.predicted) std::printf(" %-5s", classes[label].c_str());
     std::printf("\n");
-    data::save_png(data::labelled_grid(data::unnormalize(images, {0.5}, {0.5}), captions), png);
+    data::save_png(batch.picture(classes), png);
     std::printf("wrote %s\n", png.c_str());
     return 0;
   });

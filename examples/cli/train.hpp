@@ -75,21 +75,31 @@ Confusion measure_accuracy(models::ResNet<cpu>& net, const Dataset& dataset,
   return confusion;
 }
 
-// The first `count` test images with their true and predicted classes underneath, as PNG bytes.
+// The first `count` images of a dataset, what they are and what the network (in eval mode) says.
+struct PredictedBatch {
+  Tensor<cpu> images;
+  std::vector<std::int64_t> truth, predicted;
+
+  // The images back in [0, 1] with "true class\npredicted class" under each.
+  data::Image picture(const std::vector<std::string>& classes) const {
+    std::vector<std::string> captions;
+    for (std::size_t k = 0; k < truth.size(); ++k)
+      captions.push_back(classes[truth[k]] + "\n" + classes[predicted[k]]);
+    return data::labelled_grid(data::unnormalize(images, {0.5}, {0.5}), captions);
+  }
+};
+
 template <class Dataset>
-std::string predicted_batch_png(models::ResNet<cpu>& net, const Dataset& dataset,
-                                const std::vector<std::string>& classes, std::int64_t count = 8) {
+PredictedBatch predict_first_batch(models::ResNet<cpu>& net, const Dataset& dataset,
+                                   std::int64_t count) {
   data::DataLoader loader(dataset, {.batch_size = count});
   auto [images, labels] = *loader.begin();
+  const bool was_training = net.training;
   net.eval();
   NoGradGuard no_grad;
-  auto predicted = argmax_rows(net(Var<cpu>(images)).value());
-  net.train();
-  auto truth = labels.to_vector();
-  std::vector<std::string> captions;
-  for (std::size_t k = 0; k < truth.size(); ++k)
-    captions.push_back(classes[truth[k]] + "\n" + classes[predicted[k]]);
-  return data::encode_png(data::labelled_grid(data::unnormalize(images, {0.5}, {0.5}), captions));
+  PredictedBatch batch{images, labels.to_vector(), argmax_rows(net(Var<cpu>(images)).value())};
+  net.train(was_training);
+  return batch;
 }
 
 inline nlohmann::json read_run(const std::string& folder) {
@@ -236,8 +246,10 @@ inline int train(Options options, bool data_given, bool epochs_given) {
               {"optimizer.safetensors.md5",
                data::md5_of_file(options.out + "/optimizer.safetensors")}};
           write_file_atomically(options.out + "/run.json", state.dump(2) + "\n");
-          write_file_atomically(options.out + "/report.html",
-                                report_html(state, predicted_batch_png(net, testset, classes)));
+          write_file_atomically(
+              options.out + "/report.html",
+              report_html(state,
+                          data::encode_png(predict_first_batch(net, testset, 8).picture(classes))));
         }
       }
       std::printf("Finished Training\n");
