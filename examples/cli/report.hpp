@@ -109,8 +109,9 @@ inline std::string report_html(const nlohmann::json& run, const std::string& bat
   html << "<p>" << escape_html(run.at("arch").get<std::string>()) << " on "
        << escape_html(run.at("dataset").get<std::string>()) << ", " << run.at("epoch") << " of "
        << h.at("epochs") << " epochs (" << run.at("step") << " steps), batch size "
-       << h.at("batch_size") << ", lr " << h.at("lr") << ", momentum " << h.at("momentum")
-       << ", weight decay " << h.at("weight_decay")
+       << h.at("batch_size") << ", lr " << h.at("lr")
+       << (h.value("lr_schedule", "constant") == "cosine" ? " (cosine schedule)" : "")
+       << ", momentum " << h.at("momentum") << ", weight decay " << h.at("weight_decay")
        << (h.at("augment").get<bool>() ? ", augmented" : "") << ", seed " << run.at("seed")
        << ".</p>\n";
   html << "<div class='charts'>"

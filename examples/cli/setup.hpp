@@ -21,6 +21,7 @@ struct Options {
   double lr = 0.001, momentum = 0.9, weight_decay = 0;
   int workers = 2;
   bool augment = false;
+  std::string lr_schedule = "constant";  // or cosine: CosineAnnealingLR over the epochs
   std::string device = "auto";
   int threads = 0;  // 0: every core
   std::uint64_t seed = 0;
@@ -28,7 +29,6 @@ struct Options {
   std::string resume;  // a folder written by an earlier `train --out`
   std::string weights;
   int print_every = 2000;
-  int crash_after_step = 0;  // tests only: leave abruptly, as a kill would
 };
 
 // The tutorial's own names for CIFAR-10's classes (batches.meta.txt says "airplane", "automobile").

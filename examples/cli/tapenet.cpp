@@ -154,6 +154,10 @@ int main(int argc, char** argv) {
   train->add_option("--momentum", options.momentum)->capture_default_str();
   train->add_option("--weight-decay", options.weight_decay)->capture_default_str();
   train->add_flag("--augment", options.augment, "RandomCrop(32, padding 4) and random flips");
+  train
+      ->add_option("--lr-schedule", options.lr_schedule,
+                   "constant, or cosine: lr falls along half a cosine, stepped once per epoch")
+      ->capture_default_str();
   train->add_option("--seed", options.seed, "initial weights, shuffling and augmentation")
       ->capture_default_str();
   train->add_option("--out", options.out,
@@ -161,7 +165,6 @@ int main(int argc, char** argv) {
   train->add_option("--resume", options.resume, "continue the run saved in this folder");
   train->add_option("--print-every", options.print_every, "batches between loss lines")
       ->capture_default_str();
-  train->add_option("--crash-after-step", options.crash_after_step)->group("");  // tests only
 
   bool batch_statistics = false;
   auto* evaluate = app.add_subcommand("evaluate", "accuracy on the test set, in eval mode");

@@ -4,7 +4,7 @@
 //   DIR/model.safetensors      the network (torchvision's key names)
 //   DIR/optimizer.safetensors  SGD's momentum buffers and options
 //   DIR/run.json               epoch, step, seed, hyper-parameters, class names, metrics, and the
-//                              MD5 of both files, so a half-saved checkpoint is noticed
+//                              MD5 of both files (checkpoint.hpp: how a kill never loses a run)
 //   DIR/report.html            charts of the above and a predicted test batch (report.hpp)
 #include <unistd.h>
 
@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "checkpoint.hpp"
 #include "report.hpp"
 #include "setup.hpp"
 
@@ -102,16 +103,6 @@ PredictedBatch predict_first_batch(models::ResNet<cpu>& net, const Dataset& data
   return batch;
 }
 
-inline nlohmann::json read_run(const std::string& folder) {
-  const std::string path = folder + "/run.json";
-  std::vector<std::uint8_t> bytes = read_file_bytes(path, 100 << 20);
-  try {
-    return nlohmann::json::parse(bytes.begin(), bytes.end());
-  } catch (const nlohmann::json::exception& error) {
-    fail(path, ": not valid JSON: ", error.what());
-  }
-}
-
 // Options a resumed run takes from its run.json (flags given again on the command line win for
 // --data and --epochs, the two a user may want to change).
 inline void restore_options(Options& options, const nlohmann::json& run, bool data_given,
@@ -128,6 +119,7 @@ inline void restore_options(Options& options, const nlohmann::json& run, bool da
     options.momentum = h.at("momentum");
     options.weight_decay = h.at("weight_decay");
     options.augment = h.at("augment");
+    options.lr_schedule = h.value("lr_schedule", "constant");
   } catch (const nlohmann::json::exception& error) {
     fail(options.resume, "/run.json: missing or malformed field: ", error.what());
   }
@@ -137,12 +129,14 @@ inline int train(Options options, bool data_given, bool epochs_given) {
   choose_device(options);
   nlohmann::json run = nlohmann::json::object();
   if (!options.resume.empty()) {
-    run = read_run(options.resume);
+    run = recover_checkpoint(options.resume);
     restore_options(options, run, data_given, epochs_given);
     if (options.out.empty()) options.out = options.resume;
   }
   if (options.epochs < 1 || options.batch_size < 1 || options.print_every < 1)
     fail("--epochs, --batch-size and --print-every must be at least 1");
+  if (options.lr_schedule != "constant" && options.lr_schedule != "cosine")
+    fail("--lr-schedule ", options.lr_schedule, ": expected constant or cosine");
 
   manual_seed(options.seed);  // the network's initial weights come from the seed
   auto net = make_network(options.arch);
@@ -150,20 +144,19 @@ inline int train(Options options, bool data_given, bool epochs_given) {
   optim::SGD optimizer(
       net.parameters(),
       {.lr = options.lr, .momentum = options.momentum, .weight_decay = options.weight_decay});
+  // Made before a resumed optimiser state is loaded, so it starts from the run's initial lr.
+  optim::CosineAnnealingLR schedule(optimizer, options.epochs);
   std::int64_t first_epoch = 0, step = 0;
   if (!options.resume.empty()) {
-    for (const char* file : {"model.safetensors", "optimizer.safetensors"}) {
-      const std::string path = options.resume + "/" + file;
-      if (data::md5_of_file(path) != run.value(std::string(file) + ".md5", ""))
-        fail(path,
-             " does not match run.json (the run stopped while saving a checkpoint?); "
-             "start again without --resume");
-    }
     io::load_state_dict(net, options.resume + "/model.safetensors");
     io::load_optimizer_state(optimizer, options.resume + "/optimizer.safetensors");
     first_epoch = run.at("epoch");
     step = run.at("step");
   }
+  auto step_schedule = [&] {
+    if (options.lr_schedule == "cosine") schedule.step();
+  };
+  for (std::int64_t epoch = 0; epoch < first_epoch; ++epoch) step_schedule();
   if (!options.out.empty()) std::filesystem::create_directories(options.out);
 
   return with_dataset(options, true, [&](auto& trainset, const std::vector<std::string>& classes) {
@@ -208,10 +201,11 @@ inline int train(Options options, bool data_given, bool epochs_given) {
                         static_cast<long long>(i), static_cast<long long>(trainloader.size()), rate,
                         value, int(eta) / 60, int(eta) % 60);
           bar.update(text);
-          if (options.crash_after_step > 0 && step == options.crash_after_step) std::_Exit(137);
         }
         bar.clear();
         const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+        const double epoch_lr = optimizer.options.lr;
+        step_schedule();
         Confusion accuracy = measure_accuracy(net, testset, 100, options.workers);
         std::printf("epoch %lld: train loss %.3f, test accuracy %.2f%% (%.1f s)\n",
                     static_cast<long long>(epoch + 1),
@@ -219,33 +213,29 @@ inline int train(Options options, bool data_given, bool epochs_given) {
         metrics.push_back({{"epoch", epoch + 1},
                            {"train_loss", epoch_loss / double(std::max<std::int64_t>(i, 1))},
                            {"test_accuracy", accuracy.overall()},
+                           {"lr", epoch_lr},
                            {"confusion", accuracy.counts},
                            {"seconds", seconds}});
         if (!options.out.empty()) {
-          io::save_optimizer_state(optimizer, options.out + "/optimizer.safetensors");
-          io::save_state_dict(net, options.out + "/model.safetensors");
-          nlohmann::json state = {
-              {"epoch", epoch + 1},
-              {"step", step},
-              {"seed", options.seed},
-              {"data", options.data},
-              {"dataset", options.dataset},
-              {"arch", options.arch},
-              {"hyperparameters",
-               {{"epochs", options.epochs},
-                {"batch_size", options.batch_size},
-                {"lr", options.lr},
-                {"momentum", options.momentum},
-                {"weight_decay", options.weight_decay},
-                {"augment", options.augment},
-                {"workers", options.workers}}},
-              {"classes", classes},
-              {"metrics", metrics},
-              {"losses", losses},
-              {"model.safetensors.md5", data::md5_of_file(options.out + "/model.safetensors")},
-              {"optimizer.safetensors.md5",
-               data::md5_of_file(options.out + "/optimizer.safetensors")}};
-          write_file_atomically(options.out + "/run.json", state.dump(2) + "\n");
+          nlohmann::json state = {{"epoch", epoch + 1},
+                                  {"step", step},
+                                  {"seed", options.seed},
+                                  {"data", options.data},
+                                  {"dataset", options.dataset},
+                                  {"arch", options.arch},
+                                  {"hyperparameters",
+                                   {{"epochs", options.epochs},
+                                    {"batch_size", options.batch_size},
+                                    {"lr", options.lr},
+                                    {"momentum", options.momentum},
+                                    {"weight_decay", options.weight_decay},
+                                    {"augment", options.augment},
+                                    {"lr_schedule", options.lr_schedule},
+                                    {"workers", options.workers}}},
+                                  {"classes", classes},
+                                  {"metrics", metrics},
+                                  {"losses", losses}};
+          save_checkpoint(options.out, net, optimizer, state);
           write_file_atomically(
               options.out + "/report.html",
               report_html(state,

@@ -75,7 +75,6 @@ struct TarMember {
   std::string name;
   std::uint64_t size = 0;
   bool is_file = false;
-  std::uint64_t offset = 0;  // where its data starts in the tar stream
 };
 
 class TarReader {
@@ -98,7 +97,6 @@ class TarReader {
       check_header_checksum(block, header_at);
       TarMember member;
       member.size = parse_size(block, header_at);
-      member.offset = header_at + 512;
       char type = static_cast<char>(block[156]);
       remaining_ = member.size;
       padding_ = (512 - member.size % 512) % 512;
