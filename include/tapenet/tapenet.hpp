@@ -8,6 +8,17 @@
 #include "tapenet/core/tensor.hpp"
 
 #include "tapenet/backend/cpu.hpp"
+#if defined(__CUDACC__)
+#include "tapenet/backend/cuda.hpp"
+#else
+namespace tapenet {
+// Compiled without nvcc, a program has no GPU backend, but may still ask for one, as step 1 of the
+// tutorial does. (tapenet::cuda is a backend only in programs compiled by nvcc.)
+struct cuda {
+  static bool is_available() { return false; }
+};
+}  // namespace tapenet
+#endif
 #include "tapenet/backend/kernels.hpp"
 
 #include "tapenet/autograd/activation.hpp"

@@ -13,79 +13,19 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tapenet/backend/block_cache.hpp"
 #include "tapenet/core/backend.hpp"
 #include "tapenet/core/error.hpp"
 
 namespace tapenet {
 
 namespace detail {
-// Freed blocks wait here for the next allocation of the same size. A training step asks for the
-// same sizes in the same order every time, so after the first step nothing goes back to the
-// operating system: fresh pages from it cost a page fault each, and zeroing, which for a step's
-// tens of megabytes of activations is measurable. Small blocks go straight to malloc.
-class BlockCache {
- public:
+// Host memory for the block cache: aligned for AVX-512.
+struct HostMemory {
   static constexpr std::size_t alignment = 64;  // one cache line, one AVX-512 register
-  // Under AddressSanitizer nothing is cached, so that a use after free is still caught.
-#if defined(__SANITIZE_ADDRESS__)
-  static constexpr bool enabled = false;
-#else
-  static constexpr bool enabled = true;
-#endif
-  static constexpr std::size_t smallest_cached = enabled ? 16384 : SIZE_MAX;
-  static constexpr std::size_t max_cached_bytes = std::size_t(2) << 30;
-
-  void* take(std::size_t bytes) {
-    if (bytes >= smallest_cached) {
-      std::lock_guard lock(mutex_);
-      auto it = free_.find(bytes);
-      if (it != free_.end() && !it->second.empty()) {
-        void* block = it->second.back();
-        it->second.pop_back();
-        cached_bytes_ -= bytes;
-        return block;
-      }
-    }
-    void* block = std::aligned_alloc(alignment, bytes);
-    if (block == nullptr) throw std::bad_alloc();
-    return block;
-  }
-
-  void give(void* block, std::size_t bytes) {
-    if (bytes >= smallest_cached) {
-      std::lock_guard lock(mutex_);
-      if (cached_bytes_ + bytes <= max_cached_bytes) {
-        free_[bytes].push_back(block);
-        cached_bytes_ += bytes;
-        return;
-      }
-    }
-    std::free(block);
-  }
-
-  void clear() {
-    std::lock_guard lock(mutex_);
-    for (auto& [bytes, blocks] : free_)
-      for (void* block : blocks) std::free(block);
-    free_.clear();
-    cached_bytes_ = 0;
-  }
-
-  std::size_t cached_bytes() {
-    std::lock_guard lock(mutex_);
-    return cached_bytes_;
-  }
-
-  // Never destroyed: tensors freed during static destruction still find it.
-  static BlockCache& instance() {
-    static BlockCache* cache = new BlockCache;
-    return *cache;
-  }
-
- private:
-  std::mutex mutex_;
-  std::unordered_map<std::size_t, std::vector<void*>> free_;
-  std::size_t cached_bytes_ = 0;
+  static void* obtain(std::size_t bytes) { return std::aligned_alloc(alignment, bytes); }
+  static void release(void* block) { std::free(block); }
+  [[noreturn]] static void out_of_memory(std::size_t) { throw std::bad_alloc(); }
 };
 }  // namespace detail
 
@@ -101,17 +41,14 @@ struct cpu {
 
   template <class T>
   static std::shared_ptr<T> allocate(std::int64_t count) {
-    constexpr std::size_t alignment = detail::BlockCache::alignment;
-    std::size_t bytes = static_cast<std::size_t>(count) * sizeof(T);
-    bytes = bytes == 0 ? alignment : (bytes + alignment - 1) / alignment * alignment;
-    void* memory = detail::BlockCache::instance().take(bytes);
-    return std::shared_ptr<T>(static_cast<T*>(memory),
-                              [bytes](T* p) { detail::BlockCache::instance().give(p, bytes); });
+    return detail::BlockCache<detail::HostMemory>::instance().allocate<T>(count);
   }
 
   // Returns the cached free blocks to the operating system (like torch.cuda.empty_cache()).
-  static void empty_cache() { detail::BlockCache::instance().clear(); }
-  static std::size_t cached_bytes() { return detail::BlockCache::instance().cached_bytes(); }
+  static void empty_cache() { detail::BlockCache<detail::HostMemory>::instance().clear(); }
+  static std::size_t cached_bytes() {
+    return detail::BlockCache<detail::HostMemory>::instance().cached_bytes();
+  }
 
   template <class T>
   static void copy(T* out, const T* in, std::int64_t count) {

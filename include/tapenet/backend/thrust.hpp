@@ -98,22 +98,19 @@ struct ThrustBackend {
     return total;
   }
 
-  // The simple kernel: correct everywhere; a System with a vendor GEMM (cuBLAS) can replace it.
+  // The System's own GEMM when it has one (cuBLAS), else the simple kernel, correct everywhere.
   template <class T>
   static void gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n,
                    std::int64_t k, T alpha, const T* a, const T* b, T beta, T* c) {
-    detail::SimpleGemmKernel<T> kernel{a,
-                                       b,
-                                       c,
-                                       n,
-                                       k,
-                                       transpose_a ? 1 : k,
-                                       transpose_a ? m : 1,
-                                       transpose_b ? 1 : n,
-                                       transpose_b ? k : 1,
-                                       alpha,
-                                       beta};
-    for_each(m * n, kernel);
+    if (m <= 0 || n <= 0) return;
+    if constexpr (requires {
+                    System::gemm(transpose_a, transpose_b, m, n, k, alpha, a, b, beta, c);
+                  })
+      System::gemm(transpose_a, transpose_b, m, n, k, alpha, a, b, beta, c);
+    else
+      for_each(m * n,
+               detail::SimpleGemmKernel<T>{a, b, c, n, k, transpose_a ? 1 : k, transpose_a ? m : 1,
+                                           transpose_b ? 1 : n, transpose_b ? k : 1, alpha, beta});
   }
 };
 

@@ -33,6 +33,7 @@ class BasicBlock {
   nn::Conv2d<B, T> conv2;
   nn::BatchNorm2d<B, T> bn2;
   std::optional<nn::Sequential<nn::Conv2d<B, T>, nn::BatchNorm2d<B, T>>> downsample;
+  bool training = true;
 
   BasicBlock(std::int64_t in_planes, std::int64_t planes, std::int64_t stride = 1)
       : conv1(in_planes, planes, 3, {.stride = stride, .padding = 1, .bias = false}),
@@ -43,6 +44,16 @@ class BasicBlock {
       downsample.emplace(nn::Conv2d<B, T>(in_planes, planes, 1, {.stride = stride, .bias = false}),
                          nn::BatchNorm2d<B, T>(planes));
   }
+
+  template <Backend From>
+  explicit BasicBlock(const BasicBlock<From, T>& other)  // nn::to
+      : conv1(other.conv1),
+        bn1(other.bn1),
+        relu(other.relu),
+        conv2(other.conv2),
+        bn2(other.bn2),
+        downsample(other.downsample),
+        training(other.training) {}
 
   std::int64_t in_channels() const { return conv1.in_channels(); }
   std::int64_t out_channels() const { return conv2.out_channels(); }
@@ -68,7 +79,6 @@ class BasicBlock {
     bn2.visit(nn::join_name(prefix, "bn2"), visitor);
     if (downsample) downsample->visit(nn::join_name(prefix, "downsample"), visitor);
   }
-  bool training = true;
   void train(bool on = true) {
     training = on;
     bn1.train(on);
@@ -97,6 +107,7 @@ class ResNet {
   Stage layer1, layer2, layer3, layer4;
   nn::AdaptiveAvgPool2d<B, T> avgpool{1};
   nn::Linear<B, T> fc;
+  bool training = true;
 
   ResNet(std::array<int, 4> blocks, std::int64_t num_classes = 1000, Stem stem = Stem::imagenet)
       : conv1(stem_conv(stem)),
@@ -114,6 +125,26 @@ class ResNet {
         if (item.shape().rank() == 4) nn::init::kaiming_normal_(item, nn::init::FanMode::fan_out);
       }
     });
+  }
+
+  template <Backend From>
+  explicit ResNet(const ResNet<From, T>& other)  // nn::to
+      : conv1(other.conv1),
+        bn1(other.bn1),
+        relu(other.relu),
+        maxpool(other.maxpool),
+        layer1(other.layer1),
+        layer2(other.layer2),
+        layer3(other.layer3),
+        layer4(other.layer4),
+        avgpool(other.avgpool),
+        fc(other.fc),
+        training(other.training) {}
+
+  // The same network on another backend, like net.to(device).
+  template <Backend To>
+  ResNet<To, T> to() const {
+    return ResNet<To, T>(*this);
   }
 
   V operator()(const V& x) { return forward_with(x, nn::CallChild{}); }
@@ -144,7 +175,6 @@ class ResNet {
     layer4.visit(nn::join_name(prefix, "layer4"), visitor);
     fc.visit(nn::join_name(prefix, "fc"), visitor);
   }
-  bool training = true;
   void train(bool on = true) {
     training = on;
     bn1.train(on);

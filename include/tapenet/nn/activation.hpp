@@ -10,6 +10,9 @@ template <Backend B, class T>
 struct Stateless {
   using backend_type = B;
   using value_type = T;
+  Stateless() = default;
+  template <Backend From>
+  explicit Stateless(const Stateless<From, T>& other) : training(other.training) {}  // nn::to
   template <class Visitor>
   void visit(const std::string&, Visitor&&) {}
   bool training = true;
@@ -18,6 +21,7 @@ struct Stateless {
 
 template <Backend B, class T = float>
 struct ReLU : Stateless<B, T> {
+  using Stateless<B, T>::Stateless;
   static constexpr const char* type_name = "ReLU";
   Var<B, T> operator()(const Var<B, T>& x) { return relu(x); }
 };
@@ -25,6 +29,7 @@ struct ReLU : Stateless<B, T> {
 // [N, C, H, W] -> [N, C*H*W], like nn.Flatten().
 template <Backend B, class T = float>
 struct Flatten : Stateless<B, T> {
+  using Stateless<B, T>::Stateless;
   static constexpr const char* type_name = "Flatten";
   Var<B, T> operator()(const Var<B, T>& x) { return flatten(x, 1, -1); }
   // The width after flattening depends on H and W, unknown until run time.

@@ -39,6 +39,16 @@ class BatchNorm2d {
     }
   }
 
+  template <Backend From>
+  explicit BatchNorm2d(const BatchNorm2d<From, T>& other)  // nn::to
+      : weight(to_backend<B>(other.weight)),
+        bias(to_backend<B>(other.bias)),
+        running_mean(other.running_mean.template to<B>()),
+        running_var(other.running_var.template to<B>()),
+        num_batches_tracked(other.num_batches_tracked),
+        options(other.options),
+        training(other.training) {}
+
   std::int64_t num_features() const { return running_mean.numel(); }
   std::int64_t in_channels() const { return num_features(); }
   std::int64_t out_channels() const { return num_features(); }

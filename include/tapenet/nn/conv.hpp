@@ -21,6 +21,7 @@ class Conv2d {
 
   Var<B, T> weight, bias;
   Conv2dOptions options;
+  bool training = true;
 
   Conv2d(std::int64_t in_channels, std::int64_t out_channels, Size2 kernel_size,
          Conv2dOptions conv_options = {})
@@ -34,6 +35,13 @@ class Conv2d {
     init::default_layer_init_(weight, bias);
   }
 
+  template <Backend From>
+  explicit Conv2d(const Conv2d<From, T>& other)  // nn::to
+      : weight(to_backend<B>(other.weight)),
+        bias(to_backend<B>(other.bias)),
+        options(other.options),
+        training(other.training) {}
+
   std::int64_t in_channels() const { return weight.shape()[1]; }
   std::int64_t out_channels() const { return weight.shape()[0]; }
   Size2 kernel_size() const { return {weight.shape()[2], weight.shape()[3]}; }
@@ -46,7 +54,6 @@ class Conv2d {
   void visit(const std::string& prefix, Visitor&& visitor) {
     visit_weight_and_bias(prefix, visitor, weight, bias);
   }
-  bool training = true;
   void train(bool on = true) { training = on; }
 
   std::int64_t flops(const Shape&, const Shape& output) const {

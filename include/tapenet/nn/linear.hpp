@@ -14,6 +14,7 @@ class Linear {
   static constexpr const char* type_name = "Linear";
 
   Var<B, T> weight, bias;
+  bool training = true;
 
   Linear(std::int64_t in_features, std::int64_t out_features, bool with_bias = true)
       : weight(parameter(Tensor<B, T>::empty({out_features, in_features}))) {
@@ -24,6 +25,12 @@ class Linear {
     init::default_layer_init_(weight, bias);
   }
 
+  template <Backend From>
+  explicit Linear(const Linear<From, T>& other)  // nn::to
+      : weight(to_backend<B>(other.weight)),
+        bias(to_backend<B>(other.bias)),
+        training(other.training) {}
+
   std::int64_t in_features() const { return weight.shape()[1]; }
   std::int64_t out_features() const { return weight.shape()[0]; }
 
@@ -33,7 +40,6 @@ class Linear {
   void visit(const std::string& prefix, Visitor&& visitor) {
     visit_weight_and_bias(prefix, visitor, weight, bias);
   }
-  bool training = true;
   void train(bool on = true) { training = on; }
 
   // Multiply-adds count twice: one multiplication, one addition.

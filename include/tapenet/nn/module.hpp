@@ -111,6 +111,28 @@ std::int64_t parameter_count(L& layer) {
   return count;
 }
 
+// Moving a layer to another backend, like module.to(device): nn::to<cuda>(net) is a copy of `net`
+// whose type says cuda, built by the layer's converting constructor from each parameter and buffer
+// copied across (a parameter stays a leaf; its gradient stays behind). Rebind<L, To> names the
+// copy's type; composite layers (Sequential, Stack) add their own Rebind.
+template <class L, Backend To>
+struct Rebind;
+template <template <Backend, class> class Layer, Backend B, class T, Backend To>
+struct Rebind<Layer<B, T>, To> {
+  using type = Layer<To, T>;
+};
+
+template <Backend To, Module L>
+auto to(const L& layer) {
+  return typename Rebind<L, To>::type(layer);
+}
+
+template <Backend To, Backend From, class T>
+Var<To, T> to_backend(const Var<From, T>& variable) {
+  if (!variable.defined()) return {};
+  return Var<To, T>(variable.value().template to<To>(), variable.requires_grad());
+}
+
 // Makes every parameter a leaf that requires grad: what a layer's constructor does to its weights.
 template <Backend B, class T>
 Var<B, T> parameter(Tensor<B, T> value) {

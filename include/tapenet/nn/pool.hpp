@@ -12,6 +12,9 @@ struct MaxPool2d : Stateless<B, T> {
   MaxPool2dOptions options;
   explicit MaxPool2d(Size2 kernel, MaxPool2dOptions pool_options = {})
       : kernel_size(kernel), options(pool_options) {}
+  template <Backend From>
+  explicit MaxPool2d(const MaxPool2d<From, T>& other)  // nn::to
+      : Stateless<B, T>(other), kernel_size(other.kernel_size), options(other.options) {}
   Var<B, T> operator()(const Var<B, T>& x) { return max_pool2d(x, kernel_size, options); }
 };
 
@@ -21,6 +24,9 @@ struct AdaptiveAvgPool2d : Stateless<B, T> {
   static constexpr const char* type_name = "AdaptiveAvgPool2d";
   Size2 output_size;
   explicit AdaptiveAvgPool2d(Size2 size) : output_size(size) {}
+  template <Backend From>
+  explicit AdaptiveAvgPool2d(const AdaptiveAvgPool2d<From, T>& other)  // nn::to
+      : Stateless<B, T>(other), output_size(other.output_size) {}
   Var<B, T> operator()(const Var<B, T>& x) { return adaptive_avg_pool2d(x, output_size); }
 };
 

@@ -47,11 +47,15 @@ class Sequential {
   using V = Var<backend_type, value_type>;
 
   std::tuple<Layers...> layers;
+  bool training = true;
 
   explicit Sequential(Layers... children) : layers(std::move(children)...) {
     detail::WidthChecker checker{"Sequential"};
     for_each_child([&](auto& child, const std::string& name) { checker.next(child, name); });
   }
+  template <class... From>
+  explicit Sequential(const Sequential<From...>& other)  // nn::to
+      : layers(other.layers), training(other.training) {}
 
   template <std::size_t I>
   auto& get() {
@@ -73,7 +77,6 @@ class Sequential {
       child.visit(join_name(prefix, name), visitor);
     });
   }
-  bool training = true;
   void train(bool on = true) {
     training = on;
     for_each_child([&](auto& child, const std::string&) { child.train(on); });
@@ -107,11 +110,16 @@ class Stack {
   using V = Var<backend_type, value_type>;
 
   std::vector<Layer> layers;
+  bool training = true;
 
   explicit Stack(std::vector<Layer> children) : layers(std::move(children)) {
     if (layers.empty()) fail("Stack: needs at least one layer");
     detail::WidthChecker checker{"Sequential"};
     for (std::size_t i = 0; i < layers.size(); ++i) checker.next(layers[i], std::to_string(i));
+  }
+  template <class From>
+  explicit Stack(const Stack<From>& other) : training(other.training) {  // nn::to
+    for (const auto& layer : other.layers) layers.emplace_back(layer);
   }
 
   Layer& operator[](std::size_t i) { return layers.at(i); }
@@ -129,7 +137,6 @@ class Stack {
     for (std::size_t i = 0; i < layers.size(); ++i)
       layers[i].visit(join_name(prefix, std::to_string(i)), visitor);
   }
-  bool training = true;
   void train(bool on = true) {
     training = on;
     for (auto& layer : layers) layer.train(on);
@@ -140,6 +147,15 @@ class Stack {
     for (const auto& layer : layers) input = nn::output_width(layer, input);
     return input;
   }
+};
+
+template <class... Layers, Backend To>
+struct Rebind<Sequential<Layers...>, To> {
+  using type = Sequential<typename Rebind<Layers, To>::type...>;
+};
+template <class Layer, Backend To>
+struct Rebind<Stack<Layer>, To> {
+  using type = Stack<typename Rebind<Layer, To>::type>;
 };
 
 }  // namespace tapenet::nn
