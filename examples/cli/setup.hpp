@@ -35,25 +35,40 @@ struct Options {
 inline const std::vector<std::string> cifar10_classes = {"plane", "car",  "bird",  "cat",  "deer",
                                                          "dog",   "frog", "horse", "ship", "truck"};
 
-// Checks --device and --threads, and says which backend runs. This build has only the CPU one.
-inline void choose_device(const Options& options) {
+// Checks --device and --threads, then calls body(backend) with the backend to run on, as the
+// tutorial picks its device: the GPU (tapenet::cuda) for --device cuda, or for auto when there is
+// one and this program was compiled by nvcc (the tapenet-cuda target); else the CPU.
+template <class Body>
+int on_device(const Options& options, Body&& body) {
   if (options.device != "auto" && options.device != "cpu" && options.device != "cuda")
     fail("--device ", options.device, ": expected cpu, cuda or auto");
-  if (options.device == "cuda")
-    fail(
-        "--device cuda: this build has no CUDA backend (the GPU backend is built with nvcc); "
-        "use --device cpu");
   if (options.threads < 0) fail("--threads ", options.threads, ": expected 0 (all cores) or more");
   if (options.threads > 0) set_num_threads(options.threads);
+  const bool gpu =
+      options.device == "cuda" || (options.device == "auto" && tapenet::cuda::is_available());
+#if defined(__CUDACC__)
+  if (gpu) {
+    if (!tapenet::cuda::is_available())
+      fail("--device cuda: this machine has no CUDA device (or no driver); use --device cpu");
+    return body(tapenet::cuda{});
+  }
+#else
+  if (gpu)
+    fail(
+        "--device cuda: this build has no CUDA backend (the tapenet-cuda program, compiled by "
+        "nvcc, has); use --device cpu");
+#endif
+  return body(cpu{});
 }
 
-inline models::ResNet<cpu> make_network(const std::string& arch) {
+template <Backend B>
+models::ResNet<B> make_network(const std::string& arch) {
   if (arch == "resnet18") {
-    auto net = models::resnet18<cpu>();
-    net.fc = nn::Linear<cpu>(net.fc.in_features(), 10);  // as the tutorial does
+    auto net = models::resnet18<B>();
+    net.fc = nn::Linear<B>(net.fc.in_features(), 10);  // as the tutorial does
     return net;
   }
-  if (arch == "resnet18-cifar") return models::resnet18_cifar<cpu>(10);
+  if (arch == "resnet18-cifar") return models::resnet18_cifar<B>(10);
   fail("--arch ", arch, ": expected resnet18 or resnet18-cifar");
 }
 

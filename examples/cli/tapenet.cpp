@@ -22,10 +22,11 @@ inline std::vector<std::string> class_names_for(const std::string& weights) {
   return read_run(folder.empty() ? "." : folder).value("classes", cifar10_classes);
 }
 
-inline models::ResNet<cpu> load_network(const Options& options) {
+template <Backend B>
+models::ResNet<B> load_network(const Options& options) {
   if (options.weights.empty())
     fail("--weights FILE is required (written by `tapenet train --out DIR`)");
-  auto net = make_network(options.arch);
+  auto net = make_network<B>(options.arch);
   try {
     io::load_state_dict(net, options.weights);
   } catch (const Error& error) {
@@ -35,9 +36,9 @@ inline models::ResNet<cpu> load_network(const Options& options) {
   return net;
 }
 
-inline int evaluate(const Options& options, bool batch_statistics) {
-  choose_device(options);
-  auto net = load_network(options);
+template <Backend B>
+int evaluate(const Options& options, bool batch_statistics) {
+  auto net = load_network<B>(options);
   return with_dataset(options, false, [&](auto& testset, const std::vector<std::string>& classes) {
     Confusion accuracy =
         measure_accuracy(net, testset, options.batch_size, options.workers, batch_statistics);
@@ -50,10 +51,9 @@ inline int evaluate(const Options& options, bool batch_statistics) {
   });
 }
 
-inline int predict(const Options& options, const std::vector<std::string>& images, bool json,
-                   int topk) {
-  choose_device(options);
-  auto net = load_network(options);
+template <Backend B>
+int predict(const Options& options, const std::vector<std::string>& images, bool json, int topk) {
+  auto net = load_network<B>(options);
   net.eval();
   const std::vector<std::string> classes = class_names_for(options.weights);
   if (topk < 1 || topk > static_cast<int>(classes.size()))
@@ -63,7 +63,7 @@ inline int predict(const Options& options, const std::vector<std::string>& image
   NoGradGuard no_grad;
   for (const std::string& file : images) {
     Tensor<cpu> image = transform(data::load_image(file));
-    auto p = probabilities(net(Var<cpu>(image.reshape({1, 3, 32, 32}))).value().to_vector());
+    auto p = probabilities(net(Var<B>(image.reshape({1, 3, 32, 32}).to<B>())).value().to_vector());
     std::vector<std::size_t> order(p.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return p[a] > p[b]; });
@@ -84,9 +84,9 @@ inline int predict(const Options& options, const std::vector<std::string>& image
   return 0;
 }
 
-inline int show_batch(const Options& options, const std::string& png) {
-  choose_device(options);
-  auto net = load_network(options);
+template <Backend B>
+int show_batch(const Options& options, const std::string& png) {
+  auto net = load_network<B>(options);
   return with_dataset(options, false, [&](auto& testset, const std::vector<std::string>& classes) {
     PredictedBatch batch = predict_first_batch(net, testset, options.batch_size);
     std::printf("GroundTruth: ");
@@ -105,7 +105,19 @@ inline int info() {
   std::printf("backend: cpu (Eigen %d.%d.%d, OpenMP)\n", EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION,
               EIGEN_MINOR_VERSION);
   std::printf("threads: %d\n", get_num_threads());
+#if defined(__CUDACC__)
+  if (tapenet::cuda::is_available()) {
+    cudaDeviceProp device{};
+    cudaGetDeviceProperties(&device, 0);
+    std::printf("cuda: available: %s, %.0f GiB, compute capability %d.%d (CUDA %d.%d)\n",
+                device.name, double(device.totalGlobalMem) / double(1 << 30), device.major,
+                device.minor, CUDART_VERSION / 1000, CUDART_VERSION % 1000 / 10);
+  } else {
+    std::printf("cuda: not available (no CUDA device or driver on this machine)\n");
+  }
+#else
   std::printf("cuda: not available (this program was compiled without nvcc)\n");
+#endif
 #ifdef NDEBUG
   std::printf("build: optimised (NDEBUG), %s\n", __VERSION__);
 #else
@@ -210,9 +222,13 @@ int main(int argc, char** argv) {
   try {
     if (*train)
       return cli::train(options, train->count("--data") > 0, train->count("--epochs") > 0);
-    if (*evaluate) return cli::evaluate(options, batch_statistics);
-    if (*predict) return cli::predict(options, images, json, topk);
-    if (*show) return cli::show_batch(options, png);
+    auto run = [&](auto backend) {
+      using B = decltype(backend);
+      if (*evaluate) return cli::evaluate<B>(options, batch_statistics);
+      if (*predict) return cli::predict<B>(options, images, json, topk);
+      return cli::show_batch<B>(options, png);
+    };
+    if (*evaluate || *predict || *show) return cli::on_device(options, run);
     if (*download) {
       tapenet::datasets::CIFAR10 check(options.data, {.train = false, .download = true});
       std::printf("CIFAR-10 is in %s (%lld test images read back)\n", options.data.c_str(),

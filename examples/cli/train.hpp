@@ -60,15 +60,16 @@ struct Confusion {
 
 // Predictions over a whole dataset, in eval mode (BatchNorm's running statistics) unless
 // `batch_statistics` asks for the tutorial's way (each test batch normalised by itself).
-template <class Dataset>
-Confusion measure_accuracy(models::ResNet<cpu>& net, const Dataset& dataset,
-                           std::int64_t batch_size, int workers, bool batch_statistics = false) {
+template <class Network, class Dataset>
+Confusion measure_accuracy(Network& net, const Dataset& dataset, std::int64_t batch_size,
+                           int workers, bool batch_statistics = false) {
+  using B = typename Network::backend_type;
   net.train(batch_statistics);
   NoGradGuard no_grad;
   Confusion confusion(10);
   data::DataLoader loader(dataset, {.batch_size = batch_size, .num_workers = workers});
   for (auto& [images, labels] : loader) {
-    auto predicted = argmax_rows(net(Var<cpu>(images)).value());
+    auto predicted = argmax_rows(net(Var<B>(images.template to<B>())).value());
     auto truth = labels.to_vector();
     for (std::size_t k = 0; k < truth.size(); ++k) confusion.counts[truth[k]][predicted[k]] += 1;
   }
@@ -90,15 +91,16 @@ struct PredictedBatch {
   }
 };
 
-template <class Dataset>
-PredictedBatch predict_first_batch(models::ResNet<cpu>& net, const Dataset& dataset,
-                                   std::int64_t count) {
+template <class Network, class Dataset>
+PredictedBatch predict_first_batch(Network& net, const Dataset& dataset, std::int64_t count) {
+  using B = typename Network::backend_type;
   data::DataLoader loader(dataset, {.batch_size = count});
   auto [images, labels] = *loader.begin();
   const bool was_training = net.training;
   net.eval();
   NoGradGuard no_grad;
-  PredictedBatch batch{images, labels.to_vector(), argmax_rows(net(Var<cpu>(images)).value())};
+  PredictedBatch batch{images, labels.to_vector(),
+                       argmax_rows(net(Var<B>(images.template to<B>())).value())};
   net.train(was_training);
   return batch;
 }
@@ -125,21 +127,10 @@ inline void restore_options(Options& options, const nlohmann::json& run, bool da
   }
 }
 
-inline int train(Options options, bool data_given, bool epochs_given) {
-  choose_device(options);
-  nlohmann::json run = nlohmann::json::object();
-  if (!options.resume.empty()) {
-    run = recover_checkpoint(options.resume);
-    restore_options(options, run, data_given, epochs_given);
-    if (options.out.empty()) options.out = options.resume;
-  }
-  if (options.epochs < 1 || options.batch_size < 1 || options.print_every < 1)
-    fail("--epochs, --batch-size and --print-every must be at least 1");
-  if (options.lr_schedule != "constant" && options.lr_schedule != "cosine")
-    fail("--lr-schedule ", options.lr_schedule, ": expected constant or cosine");
-
+template <Backend B>
+int train_on(const Options& options, const nlohmann::json& run) {
   manual_seed(options.seed);  // the network's initial weights come from the seed
-  auto net = make_network(options.arch);
+  auto net = make_network<B>(options.arch);
   nn::CrossEntropyLoss criterion;
   optim::SGD optimizer(
       net.parameters(),
@@ -175,7 +166,7 @@ inline int train(Options options, bool data_given, bool epochs_given) {
         std::int64_t i = 0;
         for (auto& [images, labels] : trainloader) {
           optimizer.zero_grad();
-          auto loss = criterion(net(Var<cpu>(images)), labels);
+          auto loss = criterion(net(Var<B>(images.template to<B>())), labels.template to<B>());
           loss.backward();
           optimizer.step();
           const double value = loss.item();
@@ -246,6 +237,21 @@ inline int train(Options options, bool data_given, bool epochs_given) {
       return 0;
     });
   });
+}
+
+inline int train(Options options, bool data_given, bool epochs_given) {
+  nlohmann::json run = nlohmann::json::object();
+  if (!options.resume.empty()) {
+    run = recover_checkpoint(options.resume);
+    restore_options(options, run, data_given, epochs_given);
+    if (options.out.empty()) options.out = options.resume;
+  }
+  if (options.epochs < 1 || options.batch_size < 1 || options.print_every < 1)
+    fail("--epochs, --batch-size and --print-every must be at least 1");
+  if (options.lr_schedule != "constant" && options.lr_schedule != "cosine")
+    fail("--lr-schedule ", options.lr_schedule, ": expected constant or cosine");
+  return on_device(options,
+                   [&](auto backend) { return train_on<decltype(backend)>(options, run); });
 }
 
 }  // namespace cli

@@ -3,6 +3,7 @@
 #include <initializer_list>
 #include <memory>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "tapenet/core/backend.hpp"
@@ -146,10 +147,14 @@ class Tensor {
     return copy;
   }
 
-  // A copy on another backend (through host memory), like tensor.to(device).
+  // A copy on another backend (through host memory), like tensor.to(device); on its own backend,
+  // the tensor itself, as in PyTorch, so generic code can say x.to<B>() for free.
   template <Backend To>
   Tensor<To, T> to() const {
-    return Tensor<To, T>::from(shape_, to_vector());
+    if constexpr (std::is_same_v<To, B>)
+      return *this;
+    else
+      return Tensor<To, T>::from(shape_, to_vector());
   }
 
  private:
