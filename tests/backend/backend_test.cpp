@@ -1,4 +1,6 @@
 // The Thrust backend against the Eigen backend, kernel by kernel, on the same random inputs.
+#include <map>
+
 #include "support/backends.hpp"
 
 using namespace tapenet;
@@ -148,7 +150,7 @@ TEST_CASE("random broadcast shapes: zip, sum_to and log_softmax agree between ba
 
 TEST_CASE("the CPU backend reuses freed blocks of the same size, and empty_cache frees them",
           "[fast]") {
-  if (!detail::BlockCache<detail::HostMemory>::enabled) return;  // AddressSanitizer builds cache nothing
+  if (!detail::BlockCache<detail::HostMemory>::enabled) return;  // ASan builds cache nothing
   cpu::empty_cache();
   const float* first_address = nullptr;
   {
@@ -167,3 +169,54 @@ TEST_CASE("the CPU backend reuses freed blocks of the same size, and empty_cache
   cpu::empty_cache();
   CHECK(cpu::cached_bytes() == 0);
 }
+
+namespace {
+// Memory with room for 1 MiB in all, counting what it hands out, so that the block cache's
+// bookkeeping and its "empty the cache, then try again" path (what a full GPU needs) show.
+struct SmallMemory {
+  static constexpr std::size_t alignment = 512, capacity = 1 << 20;
+  static inline std::map<void*, std::size_t> held;
+  static inline int obtained = 0;
+  static std::size_t held_bytes() {
+    std::size_t total = 0;
+    for (auto& [block, bytes] : held) total += bytes;
+    return total;
+  }
+  static void* obtain(std::size_t bytes) {
+    if (held_bytes() + bytes > capacity) return nullptr;
+    void* block = std::malloc(bytes);
+    held[block] = bytes;
+    ++obtained;
+    return block;
+  }
+  static void release(void* block) {
+    held.erase(block);
+    std::free(block);
+  }
+  [[noreturn]] static void out_of_memory(std::size_t bytes) {
+    fail("out of memory: ", bytes, " bytes");
+  }
+};
+}  // namespace
+
+TEST_CASE("the block cache rounds sizes, reuses blocks, empties itself when memory runs out",
+          "[fast]") {
+  using Cache = detail::BlockCache<SmallMemory>;
+  if (!Cache::enabled) return;
+  Cache& cache = Cache::instance();
+  { auto a = cache.allocate<float>(100000); }  // 400,000 bytes, rounded up to 400,384
+  CHECK(cache.cached_bytes() == 400384);
+  { auto again = cache.allocate<float>(100000); }
+  CHECK(SmallMemory::obtained == 1);
+  {
+    auto b = cache.allocate<float>(175000);  // 700,416 bytes: only fits once the cache is emptied
+    CHECK(SmallMemory::obtained == 2);
+    CHECK(cache.cached_bytes() == 0);
+    CHECK(SmallMemory::held_bytes() == 700416);
+    CHECK_THROWS_WITH(cache.allocate<float>(100000), "out of memory: 400384 bytes");
+  }
+  CHECK(cache.peak_reserved_bytes() == 700416);
+  cache.clear();
+  CHECK(SmallMemory::held.empty());
+}
+

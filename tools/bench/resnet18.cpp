@@ -1,32 +1,29 @@
-// One workload of the ResNet18 benchmark (tools/bench/resnet18.py runs them all beside PyTorch):
-//   bench_resnet18 train|infer BATCH STEPS THREADS
-// prints "images_per_second <x>" after two warm-up steps. The network is the tutorial's:
-// resnet18 with a 10-class fc, on 32x32 images; a training step is zero_grad, forward, loss,
-// backward and an SGD-momentum step.
+// One workload of the ResNet18 benchmark (tools/bench/resnet18.py runs them all beside PyTorch on
+// the CPU, tools/bench/resnet18_gpu.py on a GPU):
+//   bench_resnet18 train|infer BATCH STEPS THREADS [cpu|cuda]
+// prints "images_per_second <x>" after two warm-up steps (and on the GPU "peak_device_bytes <n>",
+// the most device memory held at once). The network is the tutorial's: resnet18 with a 10-class
+// fc, on 32x32 images; a training step is zero_grad, forward, loss, backward and an SGD-momentum
+// step. bench_resnet18_gpu is this file compiled by nvcc.
 #include <chrono>
 #include <iostream>
 #include <string>
 
 #include "tapenet/tapenet.hpp"
 
-using namespace tapenet;
+using tapenet::Backend, tapenet::Tensor, tapenet::Var;
 
-int main(int argc, char** argv) try {
-  if (argc != 5) fail("usage: bench_resnet18 train|infer BATCH STEPS THREADS");
-  std::string mode = argv[1];
-  std::int64_t batch = std::stoll(argv[2]);
-  int steps = std::stoi(argv[3]);
-  set_num_threads(std::stoi(argv[4]));
-  if (mode != "train" && mode != "infer") fail("bench_resnet18: unknown mode ", mode);
-
-  auto net = models::resnet18<cpu>();
-  net.fc = nn::Linear<cpu>(net.fc.in_features(), 10);
+template <Backend B>
+void run(const std::string& mode, std::int64_t batch, int steps) {
+  namespace nn = tapenet::nn;
+  auto net = tapenet::models::resnet18<B>();
+  net.fc = nn::Linear<B>(net.fc.in_features(), 10);
   nn::CrossEntropyLoss criterion;
-  optim::SGD optimizer(net.parameters(), {.lr = 0.001, .momentum = 0.9});
-  Var<cpu> images(Tensor<cpu>::randn({batch, 3, 32, 32}));
+  tapenet::optim::SGD optimizer(net.parameters(), {.lr = 0.001, .momentum = 0.9});
+  Var<B> images(Tensor<B>::randn({batch, 3, 32, 32}));
   std::vector<std::int64_t> label_values(static_cast<std::size_t>(batch));
   for (std::size_t i = 0; i < label_values.size(); ++i) label_values[i] = std::int64_t(i % 10);
-  auto labels = Tensor<cpu, std::int64_t>::from({batch}, label_values);
+  auto labels = Tensor<B, std::int64_t>::from({batch}, label_values);
 
   auto step = [&] {
     if (mode == "train") {
@@ -35,16 +32,44 @@ int main(int argc, char** argv) try {
       loss.backward();
       optimizer.step();
     } else {
-      NoGradGuard no_grad;
+      tapenet::NoGradGuard no_grad;
       net(images);
     }
   };
+  // A GPU runs behind the host: wait for it before reading the clock.
+  auto finish = [] {
+    if constexpr (requires { B::synchronize(); }) B::synchronize();
+  };
   if (mode == "infer") net.eval();
   for (int i = 0; i < 2; ++i) step();
+  finish();
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < steps; ++i) step();
+  finish();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "images_per_second " << double(batch * steps) / seconds << "\n";
+  if constexpr (requires { B::peak_reserved_bytes(); })
+    std::cout << "peak_device_bytes " << B::peak_reserved_bytes() << "\n";
+}
+
+int main(int argc, char** argv) try {
+  using tapenet::fail;
+  if (argc != 5 && argc != 6)
+    fail("usage: bench_resnet18 train|infer BATCH STEPS THREADS [cpu|cuda]");
+  std::string mode = argv[1], device = argc == 6 ? argv[5] : "cpu";
+  std::int64_t batch = std::stoll(argv[2]);
+  int steps = std::stoi(argv[3]);
+  tapenet::set_num_threads(std::stoi(argv[4]));
+  if (mode != "train" && mode != "infer") fail("bench_resnet18: unknown mode ", mode);
+#if defined(__CUDACC__)
+  if (device == "cuda") {
+    if (!tapenet::cuda::is_available()) fail("bench_resnet18: no CUDA device here");
+    run<tapenet::cuda>(mode, batch, steps);
+    return 0;
+  }
+#endif
+  if (device != "cpu") fail("bench_resnet18: device ", device, " is not in this build");
+  run<tapenet::cpu>(mode, batch, steps);
 } catch (const std::exception& e) {
   std::cerr << "bench_resnet18: " << e.what() << "\n";
   return 1;

@@ -4,6 +4,7 @@
 // every time, so after the first step nothing goes back to the system: on the CPU fresh pages cost
 // a page fault each, and on a GPU cudaMalloc and cudaFree each wait for the whole device.
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -53,6 +54,9 @@ class BlockCache {
       block = Memory::obtain(bytes);
     }
     if (block == nullptr) Memory::out_of_memory(bytes);
+    std::lock_guard lock(mutex_);
+    reserved_bytes_ += bytes;
+    peak_reserved_bytes_ = std::max(peak_reserved_bytes_, reserved_bytes_);
     return block;
   }
 
@@ -66,6 +70,8 @@ class BlockCache {
       }
     }
     Memory::release(block);
+    std::lock_guard lock(mutex_);
+    reserved_bytes_ -= bytes;
   }
 
   void clear() {
@@ -73,12 +79,19 @@ class BlockCache {
     for (auto& [bytes, blocks] : free_)
       for (void* block : blocks) Memory::release(block);
     free_.clear();
+    reserved_bytes_ -= cached_bytes_;
     cached_bytes_ = 0;
   }
 
+  // Free blocks waiting in the cache; all blocks taken from Memory and not given back (in use or
+  // cached), and the most there ever were: torch.cuda.max_memory_reserved() in PyTorch's terms.
   std::size_t cached_bytes() {
     std::lock_guard lock(mutex_);
     return cached_bytes_;
+  }
+  std::size_t peak_reserved_bytes() {
+    std::lock_guard lock(mutex_);
+    return peak_reserved_bytes_;
   }
 
   // Never destroyed: tensors freed during static destruction still find it.
@@ -90,7 +103,7 @@ class BlockCache {
  private:
   std::mutex mutex_;
   std::unordered_map<std::size_t, std::vector<void*>> free_;
-  std::size_t cached_bytes_ = 0;
+  std::size_t cached_bytes_ = 0, reserved_bytes_ = 0, peak_reserved_bytes_ = 0;
 };
 
 }  // namespace tapenet::detail

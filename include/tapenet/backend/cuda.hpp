@@ -137,6 +137,10 @@ struct cuda : ThrustBackend<CudaSystem> {
   static std::size_t cached_bytes() {
     return detail::BlockCache<detail::DeviceMemory>::instance().cached_bytes();
   }
+  // The most device memory the program has held at once (like torch.cuda.max_memory_reserved).
+  static std::size_t peak_reserved_bytes() {
+    return detail::BlockCache<detail::DeviceMemory>::instance().peak_reserved_bytes();
+  }
 };
 static_assert(Backend<cuda>);
 

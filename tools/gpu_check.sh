@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Everything this project can only learn on a GPU, in one run of under 8 minutes on an H200:
+#   tools/gpu_check.sh --stage        here, once: copy the headers the GPU machine lacks (Eigen,
+#                                     Catch2, stb, CLI11, nlohmann/json, zlib) into gpu_deps/
+#   tools/gpu_check.sh [--data FILE]  there: build with nvcc for sm_90, run the [cuda] tests, the
+#                                     ResNet18 benchmark beside PyTorch, and, given a CIFAR-10
+#                                     archive, the whole tutorial on the GPU beside PyTorch's
+#   tools/gpu_check.sh --build-only   the build alone, to check the script on a machine without a GPU
+# The GPU machine has nvcc, g++ and PyTorch but installs nothing, hence the staging. Results go to
+# $OUT (the device tool's folder that comes back) or build/gpu.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deps=gpu_deps
+
+if [[ ${1:-} == --stage ]]; then
+  rm -rf "$deps" && mkdir -p "$deps/include"
+  cp -r /usr/include/eigen3/Eigen /usr/include/catch2 /usr/include/CLI /usr/include/nlohmann \
+    /usr/include/stb /usr/include/zlib.h /usr/include/zconf.h "$deps/include/"
+  du -sh "$deps"
+  exit 0
+fi
+
+data="" build_only=false
+[[ ${1:-} == --data ]] && data=$2
+[[ ${1:-} == --build-only ]] && build_only=true
+out=${OUT:-build/gpu}
+build=build/gpu
+mkdir -p "$out" "$build"
+[[ -d $deps/include/Eigen ]] || { echo "gpu_check.sh: no $deps/ (run tools/gpu_check.sh --stage here, and carry it)" >&2; exit 1; }
+export PATH=/usr/local/cuda/bin:$PATH
+$build_only || nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
+nvcc --version | tail -1 | tee -a "$out/gpu.txt"
+
+# The same flags as CMake's nvcc targets, without CMake's package search (nothing is installed).
+flags=(-O3 -std=c++20 -gencode arch=compute_90,code=[sm_90,compute_90] --expt-relaxed-constexpr
+       -diag-suppress=20012 -Xcompiler=-fopenmp -Iinclude -isystem "$deps/include" -isystem "$deps/include/stb"
+       -lcublas -lgomp -lpthread -l:libz.so.1)
+started=$SECONDS
+pids=()
+nvcc "${flags[@]}" tests/cuda/cuda_test.cu -o "$build/cuda_tests" & pids+=($!)
+nvcc "${flags[@]}" tools/bench/resnet18_gpu.cu -o "$build/bench_resnet18_gpu" & pids+=($!)
+nvcc "${flags[@]}" examples/cli/tapenet.cu -o "$build/tapenet-cuda" & pids+=($!)
+for pid in "${pids[@]}"; do wait "$pid"; done
+echo "built in $((SECONDS - started)) s"
+$build_only && exit 0
+
+"$build/tapenet-cuda" info | tee -a "$out/gpu.txt"
+set -o pipefail
+"$build/cuda_tests" 2>&1 | tee "$out/cuda_tests.txt"
+python3 tools/bench/resnet18_gpu.py --binary "$build/bench_resnet18_gpu" 2>&1 | tee "$out/bench.md"
+if [[ -n $data && -f $data ]]; then
+  python3 tools/torch_reference/tutorial.py --device cuda --archive "$data" \
+    --tapenet "$build/tapenet-cuda" 2>&1 | tee "$out/tutorial.txt"
+else
+  echo "no CIFAR-10 archive given (--data FILE): the tutorial was not run" | tee "$out/tutorial.txt"
+fi
+echo "gpu_check.sh: done in $SECONDS s"
