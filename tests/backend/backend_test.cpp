@@ -219,4 +219,3 @@ TEST_CASE("the block cache rounds sizes, reuses blocks, empties itself when memo
   cache.clear();
   CHECK(SmallMemory::held.empty());
 }
-

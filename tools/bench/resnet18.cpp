@@ -60,15 +60,15 @@ int main(int argc, char** argv) try {
   std::int64_t batch = std::stoll(argv[2]);
   int steps = std::stoi(argv[3]);
   tapenet::set_num_threads(std::stoi(argv[4]));
-  if (mode != "train" && mode != "infer") fail("bench_resnet18: unknown mode ", mode);
+  if (mode != "train" && mode != "infer") fail("unknown mode ", mode);
 #if defined(__CUDACC__)
   if (device == "cuda") {
-    if (!tapenet::cuda::is_available()) fail("bench_resnet18: no CUDA device here");
+    if (!tapenet::cuda::is_available()) fail("no CUDA device here");
     run<tapenet::cuda>(mode, batch, steps);
     return 0;
   }
 #endif
-  if (device != "cpu") fail("bench_resnet18: device ", device, " is not in this build");
+  if (device != "cpu") fail("device ", device, " is not in this build");
   run<tapenet::cpu>(mode, batch, steps);
 } catch (const std::exception& e) {
   std::cerr << "bench_resnet18: " << e.what() << "\n";

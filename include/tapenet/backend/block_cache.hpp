@@ -3,8 +3,8 @@
 // next allocation of the same size. A training step asks for the same sizes in the same order
 // every time, so after the first step nothing goes back to the system: on the CPU fresh pages cost
 // a page fault each, and on a GPU cudaMalloc and cudaFree each wait for the whole device.
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
