@@ -22,17 +22,20 @@ WORKLOADS = [("train", 4, 30), ("train", 32, 6), ("train", 128, 3), ("infer", 4,
 RSS_STEPS = 20
 
 
-def torch_worker(mode, batch, steps, threads):
-    """The same workload in PyTorch; runs in its own process, started by main()."""
+def time_torch_resnet18(mode, batch, steps, device="cpu"):
+    """Images per second of the workload in PyTorch, after two warm-up steps (also used by resnet18_gpu.py)."""
     import torch
     import torchvision
-    torch.set_num_threads(threads)
     torch.manual_seed(0)
     net = torchvision.models.resnet18()
     net.fc = torch.nn.Linear(net.fc.in_features, 10)
+    net.to(device)
     criterion = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
-    images, labels = torch.randn(batch, 3, 32, 32), torch.arange(batch) % 10
+    images = torch.randn(batch, 3, 32, 32, device=device)
+    labels = (torch.arange(batch) % 10).to(device)
+    # GPU work is queued: wait for it before reading the clock
+    wait = torch.cuda.synchronize if device == "cuda" else (lambda: None)
 
     def step():
         if mode == "train":
@@ -47,10 +50,19 @@ def torch_worker(mode, batch, steps, threads):
         net.eval()
     for _ in range(2):
         step()
+    wait()
     start = time.perf_counter()
     for _ in range(steps):
         step()
-    print(f"images_per_second {batch * steps / (time.perf_counter() - start)}")
+    wait()
+    return batch * steps / (time.perf_counter() - start)
+
+
+def torch_worker(mode, batch, steps, threads):
+    """The workload in PyTorch; runs in its own process, started by main()."""
+    import torch
+    torch.set_num_threads(threads)
+    print(f"images_per_second {time_torch_resnet18(mode, batch, steps)}")
     print(f"version {torch.__version__}")
 
 

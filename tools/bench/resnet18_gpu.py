@@ -12,45 +12,16 @@ FP32 (above 1: tapenet is faster; for memory, below 1: tapenet uses less).
 import argparse
 import subprocess
 import sys
-import time
 
 WORKLOADS = [("train", 4, 300), ("train", 128, 40), ("infer", 256, 40)]
 
 
 def torch_worker(mode, batch, steps, tf32):
     import torch
-    import torchvision
+    from resnet18 import time_torch_resnet18
     torch.backends.cudnn.allow_tf32 = tf32
     torch.backends.cuda.matmul.allow_tf32 = tf32
-    torch.manual_seed(0)
-    device = torch.device("cuda")
-    net = torchvision.models.resnet18()
-    net.fc = torch.nn.Linear(net.fc.in_features, 10)
-    net.to(device)
-    criterion = torch.nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
-    images = torch.randn(batch, 3, 32, 32, device=device)
-    labels = (torch.arange(batch) % 10).to(device)
-
-    def step():
-        if mode == "train":
-            optimizer.zero_grad()
-            criterion(net(images), labels).backward()
-            optimizer.step()
-        else:
-            with torch.no_grad():
-                net(images)
-
-    if mode == "infer":
-        net.eval()
-    for _ in range(2):
-        step()
-    torch.cuda.synchronize()
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    torch.cuda.synchronize()
-    print(f"images_per_second {batch * steps / (time.perf_counter() - start)}")
+    print(f"images_per_second {time_torch_resnet18(mode, batch, steps, device='cuda')}")
     print(f"peak_device_bytes {torch.cuda.max_memory_reserved()}")
     print(f"version {torch.__version__}")
 
