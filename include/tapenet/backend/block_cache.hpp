@@ -24,7 +24,7 @@ class BlockCache {
 #else
   static constexpr bool enabled = true;
 #endif
-  static constexpr std::size_t smallest_cached = enabled ? 16384 : SIZE_MAX;  // smaller: no cache
+  static constexpr std::size_t smallest_cached = 16384;  // smaller blocks are not worth caching
   static constexpr std::size_t max_cached_bytes = std::size_t(2) << 30;
 
   // Memory for `count` elements of T, given back to the cache when the last owner lets go.
@@ -38,7 +38,7 @@ class BlockCache {
   }
 
   void* take(std::size_t bytes) {
-    if (bytes >= smallest_cached) {
+    if (enabled && bytes >= smallest_cached) {
       std::lock_guard lock(mutex_);
       auto it = free_.find(bytes);
       if (it != free_.end() && !it->second.empty()) {
@@ -61,7 +61,7 @@ class BlockCache {
   }
 
   void give(void* block, std::size_t bytes) {
-    if (bytes >= smallest_cached) {
+    if (enabled && bytes >= smallest_cached) {
       std::lock_guard lock(mutex_);
       if (cached_bytes_ + bytes <= max_cached_bytes) {
         free_[bytes].push_back(block);
