@@ -1,6 +1,6 @@
 // The smallest network that needs a hidden layer: XOR. Two inputs, eight hidden ReLU units, two
 // classes, cross-entropy, plain gradient descent. Everything a training step does, on four points.
-//   usage: xor_mlp [cpu|thrust_omp]
+//   usage: xor_mlp [cpu|thrust_omp|cuda]   (cuda: compiled by nvcc, on a machine with a GPU)
 #include <cstdio>
 #include <string>
 
@@ -47,7 +47,13 @@ int main(int argc, char** argv) try {
   std::string backend = argc > 1 ? argv[1] : "cpu";
   if (backend == "cpu") return train<cpu>();
   if (backend == "thrust_omp") return train<thrust_omp>();
-  fail("xor_mlp: unknown backend '", backend, "': expected cpu or thrust_omp");
+#ifdef __CUDACC__
+  if (backend == "cuda") {
+    if (!tapenet::cuda::is_available()) fail("xor_mlp: cuda: this machine has no CUDA device");
+    return train<tapenet::cuda>();
+  }
+#endif
+  fail("xor_mlp: unknown backend '", backend, "': expected cpu, thrust_omp or cuda");
 } catch (const std::exception& error) {
   std::fprintf(stderr, "%s\n", error.what());
   return 1;

@@ -60,7 +60,7 @@ int main(int argc, char** argv) try {
   const int epochs = argc > 2 ? std::stoi(argv[2]) : 2;
   const int print_every = argc > 3 ? std::stoi(argv[3]) : 2000;
 #ifdef __CUDACC__
-  if (cuda::is_available()) return train<cuda>(root, epochs, print_every);
+  if (tapenet::cuda::is_available()) return train<tapenet::cuda>(root, epochs, print_every);
 #endif
   return train<cpu>(root, epochs, print_every);
 } catch (const std::exception& error) {

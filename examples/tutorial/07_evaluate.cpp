@@ -15,8 +15,8 @@
 
 using namespace tapenet;
 
-int main(int argc, char** argv) try {
-  const std::string root = argc > 1 ? argv[1] : "./data";
+template <Backend B>
+int evaluate(const std::string& root) {
   auto transform = transforms::Compose(transforms::ToTensor(),
                                        transforms::Normalize({0.5, 0.5, 0.5}, {0.5, 0.5, 0.5}));
   datasets::CIFAR10 testset(root, {.train = false, .download = true}, transform);
@@ -24,13 +24,13 @@ int main(int argc, char** argv) try {
   const char* classes[] = {"plane", "car",  "bird",  "cat",  "deer",
                            "dog",   "frog", "horse", "ship", "truck"};
 
-  auto net = models::resnet18<cpu>(10);
+  auto net = models::resnet18<B>(10);
   io::load_state_dict(net, "./cifar_net.safetensors");
 
   std::vector<int> correct(10, 0), total(10, 0);
   NoGradGuard no_grad;
   for (auto& [images, labels] : testloader) {
-    auto predicted = argmax_rows(net(Var<cpu>(images)).value());
+    auto predicted = argmax_rows(net(Var<B>(images.template to<B>())).value());
     auto truth = labels.to_vector();
     for (std::size_t k = 0; k < truth.size(); ++k) {
       total[truth[k]] += 1;
@@ -47,6 +47,15 @@ int main(int argc, char** argv) try {
     if (total[c] > 0)
       std::printf("Accuracy for class: %-5s is %.1f %%\n", classes[c],
                   100.0 * correct[c] / total[c]);
+  return 0;
+}
+
+int main(int argc, char** argv) try {
+  const std::string root = argc > 1 ? argv[1] : "./data";
+#ifdef __CUDACC__
+  if (tapenet::cuda::is_available()) return evaluate<tapenet::cuda>(root);
+#endif
+  return evaluate<cpu>(root);
 } catch (const std::exception& error) {
   std::fprintf(stderr, "%s\n", error.what());
   return 1;

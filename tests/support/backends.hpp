@@ -1,6 +1,6 @@
 #pragma once
 // The backends every backend-generic test runs on: the Eigen CPU backend and the GPU backend's
-// Thrust code on the OpenMP system.
+// Thrust code on the OpenMP system; compiled by nvcc (tests/cuda), the CPU and the GPU itself.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -10,7 +10,11 @@
 #include "tapenet/backend/thrust_omp.hpp"
 #include "tapenet/tapenet.hpp"
 
+#if defined(__CUDACC__)
+#define TAPENET_BACKENDS tapenet::cpu, tapenet::cuda
+#else
 #define TAPENET_BACKENDS tapenet::cpu, tapenet::thrust_omp
+#endif
 
 namespace tapenet::testing {
 
