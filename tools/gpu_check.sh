@@ -2,7 +2,7 @@
 # Everything this project can only learn on a GPU, in one run of under 8 minutes on an H200:
 #   tools/gpu_check.sh --stage        here, once: copy the headers the GPU machine lacks (Eigen,
 #                                     Catch2, stb, CLI11, nlohmann/json, zlib) into gpu_deps/
-#   tools/gpu_check.sh [--data FILE]  there: build with nvcc for sm_90, run the [cuda] tests, the
+#   tools/gpu_check.sh [--data FILE]  there: build with nvcc for sm_90, run cuda_tests, the
 #                                     ResNet18 benchmark beside PyTorch, and, given a CIFAR-10
 #                                     archive, the whole tutorial on the GPU beside PyTorch's
 #   tools/gpu_check.sh --build-only   the build alone, to check the script on a machine without a GPU
@@ -37,10 +37,21 @@ flags=(-O3 -std=c++20 -gencode arch=compute_90,code=[sm_90,compute_90] --expt-re
        -lcublas -lgomp -lpthread -l:libz.so.1)
 started=$SECONDS
 pids=()
-nvcc "${flags[@]}" tests/cuda/cuda_test.cu -o "$build/cuda_tests" & pids+=($!)
+# cuda_tests: the [cuda] tests and the backend-generic tests (the same list as tests/cuda/CMakeLists.txt;
+# -x cu compiles a .cpp as CUDA), each file by its own nvcc, linked once all are done.
+generic=(core/tensor_test autograd/tape_test autograd/gradcheck_test autograd/parity_test
+         nn/layers_parity_test nn/layers_gradcheck_test optim/sgd_test models/resnet_test)
+test_flags=(-Itests -DTAPENET_FIXTURE_DIR="\"$PWD/tests/fixtures\"" -DTAPENET_SOURCE_DIR="\"$PWD\"")
+objects=("$build/cuda_test.o")
+nvcc "${flags[@]}" "${test_flags[@]}" -c tests/cuda/cuda_test.cu -o "${objects[0]}" & pids+=($!)
+for test in "${generic[@]}"; do
+  objects+=("$build/${test//\//_}.o")
+  nvcc "${flags[@]}" "${test_flags[@]}" -c -x cu "tests/$test.cpp" -o "${objects[-1]}" & pids+=($!)
+done
 nvcc "${flags[@]}" tools/bench/resnet18_gpu.cu -o "$build/bench_resnet18_gpu" & pids+=($!)
 nvcc "${flags[@]}" examples/cli/tapenet.cu -o "$build/tapenet-cuda" & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
+nvcc "${flags[@]}" "${objects[@]}" -o "$build/cuda_tests"
 echo "built in $((SECONDS - started)) s"
 $build_only && exit 0
 

@@ -1,6 +1,7 @@
-// The [cuda] tests: the GPU backend against the CPU backend, on a real device. Compiled by nvcc in
-// every CI run; where no device is present the program says so and exits 77, which CTest reports
-// as skipped. tools/gpu_check.sh runs it on the GPU machine.
+// The [cuda] tests: the GPU backend against the CPU backend, on a real device. The cuda_tests
+// program also holds the main suite's backend-generic tests, run there on cpu and cuda. Compiled
+// by nvcc in every CI run; where no device is present the program says so and exits 77, which
+// CTest reports as skipped. tools/gpu_check.sh runs it on the GPU machine.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 #include <cmath>
