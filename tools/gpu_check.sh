@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Everything this project can only learn on a GPU, in one run of under 8 minutes on an H200:
-#   tools/gpu_check.sh --stage        here, once: copy the headers the GPU machine lacks (Eigen,
-#                                     Catch2, stb, CLI11, nlohmann/json, zlib) into gpu_deps/
+#   tools/gpu_check.sh --stage [ARCHIVE]  here, once: copy the headers the GPU machine lacks (Eigen,
+#                                     Catch2, stb, CLI11, nlohmann/json, zlib) into gpu_deps/, and
+#                                     cut CIFAR-10 (ARCHIVE, by default ../shared/data's) down to
+#                                     gpu_deps/cifar-10-subset.tar.gz: what travels is limited to
+#                                     64 MiB, the whole archive is 174 MB
 #   tools/gpu_check.sh [--data FILE]  there: build with nvcc for sm_90, run cuda_tests, the
-#                                     ResNet18 benchmark beside PyTorch, and, given a CIFAR-10
-#                                     archive, the whole tutorial on the GPU beside PyTorch's
+#                                     ResNet18 benchmark beside PyTorch, and the tutorial on the GPU
+#                                     beside PyTorch's, on FILE or else on the staged subset
 #   tools/gpu_check.sh --build-only   the build alone, to check the script on a machine without a GPU
 # The GPU machine has nvcc, g++ and PyTorch but installs nothing, hence the staging. Results go to
 # $OUT (the device tool's folder that comes back) or build/gpu.
@@ -16,11 +19,24 @@ if [[ ${1:-} == --stage ]]; then
   rm -rf "$deps" && mkdir -p "$deps/include"
   cp -r /usr/include/eigen3/Eigen /usr/include/catch2 /usr/include/CLI /usr/include/nlohmann \
     /usr/include/stb /usr/include/zlib.h /usr/include/zconf.h "$deps/include/"
+  # The subset: the first 2,000 records of each training file (10,000 images, a fifth of the set)
+  # and of the test file. Records are 3,073 bytes, so a prefix of a file is a valid file.
+  archive=${2:-../shared/data/cifar-10-binary.tar.gz}
+  if [[ -f $archive ]]; then
+    work=$(mktemp -d) && trap 'rm -rf "$work"' EXIT
+    tar xzf "$archive" -C "$work"
+    for file in "$work"/cifar-10-batches-bin/*.bin; do
+      head -c $((2000 * 3073)) "$file" >"$file.part" && mv "$file.part" "$file"
+    done
+    tar czf "$deps/cifar-10-subset.tar.gz" -C "$work" cifar-10-batches-bin
+  else
+    echo "gpu_check.sh: no CIFAR-10 archive at $archive: the tutorial will not run there" >&2
+  fi
   du -sh "$deps"
   exit 0
 fi
 
-data="" build_only=false
+data=$deps/cifar-10-subset.tar.gz build_only=false
 [[ ${1:-} == --data ]] && data=$2
 [[ ${1:-} == --build-only ]] && build_only=true
 out=${OUT:-build/gpu}
@@ -63,6 +79,6 @@ if [[ -n $data && -f $data ]]; then
   python3 tools/torch_reference/tutorial.py --device cuda --archive "$data" \
     --tapenet "$build/tapenet-cuda" 2>&1 | tee "$out/tutorial.txt"
 else
-  echo "no CIFAR-10 archive given (--data FILE): the tutorial was not run" | tee "$out/tutorial.txt"
+  echo "no CIFAR-10 archive (--data FILE, or a staged subset): the tutorial was not run" | tee "$out/tutorial.txt"
 fi
 echo "gpu_check.sh: done in $SECONDS s"
