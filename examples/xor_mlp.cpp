@@ -47,12 +47,14 @@ int main(int argc, char** argv) try {
   std::string backend = argc > 1 ? argv[1] : "cpu";
   if (backend == "cpu") return train<cpu>();
   if (backend == "thrust_omp") return train<thrust_omp>();
-#ifdef __CUDACC__
   if (backend == "cuda") {
-    if (!tapenet::cuda::is_available()) fail("xor_mlp: cuda: this machine has no CUDA device");
-    return train<tapenet::cuda>();
-  }
+#ifdef __CUDACC__
+    if (tapenet::cuda::is_available()) return train<tapenet::cuda>();
+    fail("xor_mlp: cuda: this machine has no CUDA device");
+#else
+    fail("xor_mlp: cuda: this build has no CUDA backend (xor_mlp_cuda, compiled by nvcc, has)");
 #endif
+  }
   fail("xor_mlp: unknown backend '", backend, "': expected cpu, thrust_omp or cuda");
 } catch (const std::exception& error) {
   std::fprintf(stderr, "%s\n", error.what());
