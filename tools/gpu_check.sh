@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Everything this project can only learn on a GPU, in one run of under 8 minutes on an H200:
-#   tools/gpu_check.sh --stage [ARCHIVE]  here, once: copy the headers the GPU machine lacks (Eigen,
-#                                     Catch2, stb, CLI11, nlohmann/json, zlib) into gpu_deps/, and
-#                                     cut CIFAR-10 (ARCHIVE, by default ../shared/data's) down to
-#                                     gpu_deps/cifar-10-subset.tar.gz: what travels is limited to
-#                                     64 MiB, the whole archive is 174 MB
-#   tools/gpu_check.sh [--data FILE]  there: build with nvcc for sm_90, run cuda_tests, the
-#                                     ResNet18 benchmark beside PyTorch, and the tutorial on the GPU
-#                                     beside PyTorch's, on FILE or else on the staged subset
-#   tools/gpu_check.sh --build-only   the build alone, to check the script on a machine without a GPU
+#   tools/gpu_check.sh --stage [ARCHIVE]
+#       here, once: copy the headers the GPU machine lacks (Eigen, Catch2, stb, CLI11,
+#       nlohmann/json, zlib) into gpu_deps/, and cut CIFAR-10 (ARCHIVE, by default ../shared/data's)
+#       to gpu_deps/cifar-10-subset.tar.gz: what travels there is limited to 64 MiB, and the whole
+#       archive is 174 MB
+#   tools/gpu_check.sh [--data FILE]
+#       there: build with nvcc for sm_90, run cuda_tests, the ResNet18 benchmark beside PyTorch,
+#       and the tutorial on the GPU beside PyTorch's, on FILE or else on the staged subset
+#   tools/gpu_check.sh --build-only
+#       the build alone, to check the script on a machine without a GPU
 # The GPU machine has nvcc, g++ and PyTorch but installs nothing, hence the staging. Results go to
 # $OUT (the device tool's folder that comes back) or build/gpu.
 set -euo pipefail
