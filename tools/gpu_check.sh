@@ -48,8 +48,8 @@ export PATH=/usr/local/cuda/bin:$PATH
 $build_only || nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
 nvcc --version | tail -1 | tee -a "$out/gpu.txt"
 
-# The same flags as CMake's nvcc targets, without CMake's package search (nothing is installed).
-flags=(-O3 -std=c++20 -gencode arch=compute_90,code=[sm_90,compute_90] --expt-relaxed-constexpr
+# The flags of CMake's release nvcc targets, without its package search (nothing is installed).
+flags=(-O3 -DNDEBUG -std=c++20 -gencode arch=compute_90,code=[sm_90,compute_90] --expt-relaxed-constexpr
        -diag-suppress=20012 -Xcompiler=-fopenmp -Iinclude -isystem "$deps/include" -isystem "$deps/include/stb"
        -lcublas -lgomp -lpthread -l:libz.so.1)
 started=$SECONDS
@@ -65,8 +65,8 @@ for test in "${generic[@]}"; do
   objects+=("$build/${test//\//_}.o")
   nvcc "${flags[@]}" "${test_flags[@]}" -c -x cu "tests/$test.cpp" -o "${objects[-1]}" & pids+=($!)
 done
-nvcc "${flags[@]}" tools/bench/resnet18_gpu.cu -o "$build/bench_resnet18_gpu" & pids+=($!)
-nvcc "${flags[@]}" examples/cli/tapenet.cu -o "$build/tapenet-cuda" & pids+=($!)
+nvcc "${flags[@]}" -x cu tools/bench/resnet18.cpp -o "$build/bench_resnet18_gpu" & pids+=($!)
+nvcc "${flags[@]}" -x cu examples/cli/tapenet.cpp -o "$build/tapenet-cuda" & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
 nvcc "${flags[@]}" "${objects[@]}" -o "$build/cuda_tests"
 echo "built in $((SECONDS - started)) s"
