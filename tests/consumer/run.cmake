@@ -16,7 +16,8 @@ if(MODE STREQUAL "installed")
 else()
   set(how -DTAPENET_SOURCE_DIR=${SOURCE_DIR})
 endif()
+# The decoy cuda_runtime_api.h (cmake/no_cuda) stands in for a user's machine without CUDA.
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer/project -B ${work}/build -G Ninja ${how}
-    -DCMAKE_BUILD_TYPE=Release)
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-I${SOURCE_DIR}/cmake/no_cuda)
 run(${CMAKE_COMMAND} --build ${work}/build)
 run(${work}/build/app)
