@@ -1,4 +1,10 @@
 #pragma once
+// Off the GPU, Thrust runs on its OpenMP system. Thrust's default device system is CUDA, whose
+// headers it then includes even for OpenMP code, so a g++ build picks OpenMP before the first
+// Thrust header (include tapenet's Thrust backends before any Thrust header of your own).
+#if !defined(__CUDACC__) && !defined(THRUST_DEVICE_SYSTEM)
+#define THRUST_DEVICE_SYSTEM THRUST_DEVICE_SYSTEM_OMP
+#endif
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 

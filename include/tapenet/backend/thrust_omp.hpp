@@ -1,10 +1,9 @@
 #pragma once
+#include "tapenet/backend/thrust.hpp"  // first: it picks Thrust's device system
+
 #include <thrust/system/omp/execution_policy.h>
 
-#include <cstring>
-
 #include "tapenet/backend/cpu.hpp"
-#include "tapenet/backend/thrust.hpp"
 
 namespace tapenet {
 
