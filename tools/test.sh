@@ -20,4 +20,6 @@ if [ "$preset" = asan ]; then
 else
   cmake --build --preset "$preset" -j "$jobs"
   ctest --test-dir "build/$preset" -j "$jobs" --output-on-failure
+  # A test without its tool or data says "skipped: <why>"; say each reason once.
+  grep -ho "skipped: .*" "build/$preset/Testing/Temporary/LastTest.log" | sort -u || true
 fi

@@ -19,7 +19,7 @@ done
 
 bin=${TAPENET_BIN:-}
 if [ -z "$bin" ]; then
-  tools/setup.sh
+  TAPENET_SETUP=${TAPENET_SETUP:-minimal} tools/setup.sh  # the tutorial needs no optional tool
   cmake --preset release >/dev/null
   cmake --build --preset release --target tapenet_cli
   bin=build/release/examples/cli/tapenet

@@ -5,7 +5,7 @@ set -euo pipefail
 report=$(realpath "$1")
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
-  echo "check_report: no chromium installed; skipped"
+  echo "skipped: the report check needs Chromium (apt-get install chromium)"
   exit 77
 fi
 dom=$(timeout 120 "$browser" --headless --no-sandbox --disable-gpu --dump-dom "file://$report" 2>/dev/null)

@@ -130,7 +130,7 @@ TEST_CASE("to<gpu>() and to<cpu>() copy tensors exactly", "[cuda]") {
 
 int main(int argc, char** argv) {
   if (!gpu::is_available()) {
-    std::printf("cuda_tests: no CUDA device here; compiled fine, nothing to run\n");
+    std::printf("skipped: no CUDA device here (compiled fine, nothing to run)\n");
     return 77;
   }
   return Catch::Session().run(argc, argv);

@@ -3,7 +3,10 @@
 # the same logits from it. Skipped (exit 77) where Debian's PyTorch and torchvision are missing.
 set -euo pipefail
 roundtrip_bin=$1 source_dir=$2 work=$3
-/usr/bin/python3 -c "import torchvision" 2>/dev/null || { echo "no torchvision: skipped"; exit 77; }
+/usr/bin/python3 -c "import torchvision" 2>/dev/null || {
+  echo "skipped: the round trip needs Debian's PyTorch (apt-get install python3-torchvision)"
+  exit 77
+}
 export_script="$source_dir/tools/torch_reference/export_resnet18.py"
 mkdir -p "$work"
 /usr/bin/python3 "$export_script" "$work/from_torch.safetensors" --seed 7 > "$work/torch.txt"
