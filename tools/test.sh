@@ -21,5 +21,5 @@ else
   cmake --build --preset "$preset" -j "$jobs"
   ctest --test-dir "build/$preset" -j "$jobs" --output-on-failure
   # A test without its tool or data says "skipped: <why>"; say each reason once.
-  grep -ho "skipped: .*" "build/$preset/Testing/Temporary/LastTest.log" | sort -u || true
+  grep -h "^ *skipped: " "build/$preset/Testing/Temporary/LastTest.log" | sed 's/^ *//' | sort -u || true
 fi
