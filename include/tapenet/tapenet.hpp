@@ -39,6 +39,7 @@ struct cuda {
 #include "tapenet/nn/activation.hpp"
 #include "tapenet/nn/batchnorm.hpp"
 #include "tapenet/nn/conv.hpp"
+#include "tapenet/nn/dropout.hpp"
 #include "tapenet/nn/init.hpp"
 #include "tapenet/nn/linear.hpp"
 #include "tapenet/nn/loss.hpp"

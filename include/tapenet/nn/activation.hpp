@@ -5,7 +5,7 @@
 
 namespace tapenet::nn {
 
-// Layers without parameters share this: nothing to visit, nothing to switch.
+// Layers without parameters share this: nothing to visit.
 template <Backend B, class T>
 struct Stateless {
   using backend_type = B;
@@ -16,14 +16,14 @@ struct Stateless {
   template <class Visitor>
   void visit(const std::string&, Visitor&&) {}
   bool training = true;
-  void train(bool on = true) { training = on; }
 };
 
 template <Backend B, class T = float>
 struct ReLU : Stateless<B, T> {
   using Stateless<B, T>::Stateless;
   static constexpr const char* type_name = "ReLU";
-  Var<B, T> operator()(const Var<B, T>& x) { return relu(x); }
+  Var<B, T> operator()(const Var<B, T>& x) { return reported(this, x, relu(x)); }
+  TAPENET_MODULE_METHODS
 };
 
 // [N, C, H, W] -> [N, C*H*W], like nn.Flatten().
@@ -31,7 +31,8 @@ template <Backend B, class T = float>
 struct Flatten : Stateless<B, T> {
   using Stateless<B, T>::Stateless;
   static constexpr const char* type_name = "Flatten";
-  Var<B, T> operator()(const Var<B, T>& x) { return flatten(x, 1, -1); }
+  Var<B, T> operator()(const Var<B, T>& x) { return reported(this, x, flatten(x, 1, -1)); }
+  TAPENET_MODULE_METHODS
   // The width after flattening depends on H and W, unknown until run time.
   std::int64_t output_width(std::int64_t) const { return 0; }
 };

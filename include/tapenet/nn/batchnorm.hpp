@@ -58,8 +58,9 @@ class BatchNorm2d {
     if (x.shape()[1] != num_features())
       fail("BatchNorm2d: input has ", x.shape()[1], " channels, expected ", num_features());
     if (training) ++num_batches_tracked;
-    return batch_norm(x, weight, bias, running_mean, running_var,
-                      {training, options.momentum, options.eps});
+    return reported(this, x,
+                    batch_norm(x, weight, bias, running_mean, running_var,
+                               {training, options.momentum, options.eps}));
   }
 
   template <class Visitor>
@@ -72,7 +73,7 @@ class BatchNorm2d {
     visitor(join_name(prefix, "running_var"), running_var);
     visitor(join_name(prefix, "num_batches_tracked"), num_batches_tracked);
   }
-  void train(bool on = true) { training = on; }
+  TAPENET_MODULE_METHODS
 };
 
 }  // namespace tapenet::nn

@@ -47,14 +47,15 @@ class Conv2d {
   Size2 kernel_size() const { return {weight.shape()[2], weight.shape()[3]}; }
 
   Var<B, T> operator()(const Var<B, T>& x) {
-    return conv2d(x, weight, bias, {options.stride, options.padding, options.dilation});
+    return reported(this, x,
+                    conv2d(x, weight, bias, {options.stride, options.padding, options.dilation}));
   }
 
   template <class Visitor>
   void visit(const std::string& prefix, Visitor&& visitor) {
     visit_weight_and_bias(prefix, visitor, weight, bias);
   }
-  void train(bool on = true) { training = on; }
+  TAPENET_MODULE_METHODS
 
   std::int64_t flops(const Shape&, const Shape& output) const {
     return 2 * output.numel() * weight.shape().numel() / out_channels();

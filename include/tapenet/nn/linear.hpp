@@ -34,13 +34,13 @@ class Linear {
   std::int64_t in_features() const { return weight.shape()[1]; }
   std::int64_t out_features() const { return weight.shape()[0]; }
 
-  Var<B, T> operator()(const Var<B, T>& x) { return linear(x, weight, bias); }
+  Var<B, T> operator()(const Var<B, T>& x) { return reported(this, x, linear(x, weight, bias)); }
 
   template <class Visitor>
   void visit(const std::string& prefix, Visitor&& visitor) {
     visit_weight_and_bias(prefix, visitor, weight, bias);
   }
-  void train(bool on = true) { training = on; }
+  TAPENET_MODULE_METHODS
 
   // Multiply-adds count twice: one multiplication, one addition.
   std::int64_t flops(const Shape& input, const Shape&) const {

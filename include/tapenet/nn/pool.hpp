@@ -15,7 +15,10 @@ struct MaxPool2d : Stateless<B, T> {
   template <Backend From>
   explicit MaxPool2d(const MaxPool2d<From, T>& other)  // nn::to
       : Stateless<B, T>(other), kernel_size(other.kernel_size), options(other.options) {}
-  Var<B, T> operator()(const Var<B, T>& x) { return max_pool2d(x, kernel_size, options); }
+  Var<B, T> operator()(const Var<B, T>& x) {
+    return reported(this, x, max_pool2d(x, kernel_size, options));
+  }
+  TAPENET_MODULE_METHODS
 };
 
 // nn.AdaptiveAvgPool2d(output_size): averages over windows that tile the input, whatever its size.
@@ -27,7 +30,10 @@ struct AdaptiveAvgPool2d : Stateless<B, T> {
   template <Backend From>
   explicit AdaptiveAvgPool2d(const AdaptiveAvgPool2d<From, T>& other)  // nn::to
       : Stateless<B, T>(other), output_size(other.output_size) {}
-  Var<B, T> operator()(const Var<B, T>& x) { return adaptive_avg_pool2d(x, output_size); }
+  Var<B, T> operator()(const Var<B, T>& x) {
+    return reported(this, x, adaptive_avg_pool2d(x, output_size));
+  }
+  TAPENET_MODULE_METHODS
 };
 
 }  // namespace tapenet::nn

@@ -21,10 +21,10 @@ struct WidthChecker {
   void next(const L& layer, const std::string& name) {
     std::int64_t expected = input_width(layer);
     if (expected != 0 && width != 0 && expected != width)
-      fail(container, ": layer ", name, " (", L::type_name, ") expects ", expected,
+      fail(container, ": layer ", name, " (", type_name<L>(), ") expects ", expected,
            " input channels/features, but layer ", producer, " gives ", width);
     width = output_width(layer, width);
-    producer = name + " (" + L::type_name + ")";
+    producer = name + " (" + type_name<L>() + ")";
   }
 };
 }  // namespace detail
@@ -51,51 +51,44 @@ class Sequential {
 
   explicit Sequential(Layers... children) : layers(std::move(children)...) {
     detail::WidthChecker checker{"Sequential"};
-    for_each_child([&](auto& child, const std::string& name) { checker.next(child, name); });
+    for_each_child([&](const std::string& name, auto& child) { checker.next(child, name); });
   }
   template <class... From>
   explicit Sequential(const Sequential<From...>& other)  // nn::to
-      : layers(other.layers), training(other.training) {}
+      : layers(std::apply(
+            [](const auto&... layer) { return std::tuple{nn::to<backend_type>(layer)...}; },
+            other.layers)),
+        training(other.training) {}
 
   template <std::size_t I>
   auto& get() {
     return std::get<I>(layers);
   }
 
-  V operator()(const V& x) { return forward_with(x, CallChild{}); }
-
-  template <class Call>
-  V forward_with(const V& x, Call&& call) {
+  V operator()(const V& x) {
     V y = x;
-    for_each_child([&](auto& child, const std::string& name) { y = call(child, name, y); });
+    std::apply([&](auto&... child) { ((y = child(y)), ...); }, layers);
     return y;
   }
 
+  template <class F>
+  void for_each_child(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (f(std::to_string(I), std::get<I>(layers)), ...);
+    }
+    (std::index_sequence_for<Layers...>{});
+  }
   template <class Visitor>
   void visit(const std::string& prefix, Visitor&& visitor) {
-    for_each_child([&](auto& child, const std::string& name) {
-      child.visit(join_name(prefix, name), visitor);
-    });
+    visit_children(*this, prefix, visitor);
   }
-  void train(bool on = true) {
-    training = on;
-    for_each_child([&](auto& child, const std::string&) { child.train(on); });
-  }
+  TAPENET_MODULE_METHODS
 
   std::int64_t in_channels() const { return input_width(std::get<0>(layers)); }
   std::int64_t output_width(std::int64_t input) const {
     std::apply([&](const auto&... child) { ((input = nn::output_width(child, input)), ...); },
                layers);
     return input;
-  }
-
- private:
-  template <class F>
-  void for_each_child(F&& f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (f(std::get<I>(layers), std::to_string(I)), ...);
-    }
-    (std::index_sequence_for<Layers...>{});
   }
 };
 
@@ -119,28 +112,27 @@ class Stack {
   }
   template <class From>
   explicit Stack(const Stack<From>& other) : training(other.training) {  // nn::to
-    for (const auto& layer : other.layers) layers.emplace_back(layer);
+    for (const auto& layer : other.layers) layers.push_back(nn::to<backend_type>(layer));
   }
 
   Layer& operator[](std::size_t i) { return layers.at(i); }
   std::size_t size() const { return layers.size(); }
 
-  V operator()(const V& x) { return forward_with(x, CallChild{}); }
-  template <class Call>
-  V forward_with(const V& x, Call&& call) {
+  V operator()(const V& x) {
     V y = x;
-    for (std::size_t i = 0; i < layers.size(); ++i) y = call(layers[i], std::to_string(i), y);
+    for (auto& layer : layers) y = layer(y);
     return y;
+  }
+
+  template <class F>
+  void for_each_child(F&& f) {
+    for (std::size_t i = 0; i < layers.size(); ++i) f(std::to_string(i), layers[i]);
   }
   template <class Visitor>
   void visit(const std::string& prefix, Visitor&& visitor) {
-    for (std::size_t i = 0; i < layers.size(); ++i)
-      layers[i].visit(join_name(prefix, std::to_string(i)), visitor);
+    visit_children(*this, prefix, visitor);
   }
-  void train(bool on = true) {
-    training = on;
-    for (auto& layer : layers) layer.train(on);
-  }
+  TAPENET_MODULE_METHODS
 
   std::int64_t in_channels() const { return input_width(layers.front()); }
   std::int64_t output_width(std::int64_t input) const {

@@ -3,6 +3,7 @@
 // FLOPs for one forward pass of that input, like torchsummary. It runs the network once on zeros,
 // in evaluation mode (so BatchNorm's statistics do not move) and without recording a tape.
 #include <cstdio>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -19,25 +20,54 @@ struct SummaryRow {
 };
 
 namespace detail {
-template <Backend B, class T>
-struct SummaryRecorder {
-  std::vector<SummaryRow>& rows;
-  std::string prefix;
+// Listens to a forward pass: each layer without children that runs becomes a row, named by where
+// it sits in the network (found by walking the declared children beforehand).
+template <class Net>
+class SummaryRecorder : public ForwardListener {
+ public:
+  std::vector<SummaryRow> rows;
 
-  template <Module L>
-  Var<B, T> operator()(L& layer, const std::string& name, const Var<B, T>& x) const {
-    std::string full_name = join_name(prefix, name);
+  explicit SummaryRecorder(Net& net) { add_layers(net, ""); }
+
+  void layer_called(const void* layer, const Shape& input, const Shape& output) override {
+    for (const auto& known : layers_)
+      if (known.address == layer) rows.push_back(known.row(input, output));
+  }
+
+ private:
+  struct KnownLayer {
+    const void* address;
+    std::function<SummaryRow(const Shape&, const Shape&)> row;
+  };
+  std::vector<KnownLayer> layers_;
+
+  template <class L>
+  void add_layers(L& layer, const std::string& name) {
     if constexpr (Composite<L>) {
-      return layer.forward_with(x, SummaryRecorder{rows, full_name});
+      for_each_child(layer, [&](const std::string& child_name, auto& child) {
+        add_layers(child, join_name(name, child_name));
+      });
     } else {
-      Var<B, T> y = layer(x);
-      SummaryRow row{full_name, L::type_name, y.shape(), parameter_count(layer), 0};
-      if constexpr (requires { layer.flops(x.shape(), y.shape()); })
-        row.flops = layer.flops(x.shape(), y.shape());
-      rows.push_back(row);
-      return y;
+      layers_.push_back({&layer, [&layer, name](const Shape& input, const Shape& output) {
+                           SummaryRow row{name, type_name<L>(), output, parameter_count(layer)};
+                           if constexpr (requires { layer.flops(input, output); })
+                             row.flops = layer.flops(input, output);
+                           return row;
+                         }});
     }
   }
+};
+
+// Installs a listener for as long as it lives.
+class ListenToForward {
+ public:
+  explicit ListenToForward(ForwardListener& listener) : saved_(forward_listener) {
+    forward_listener = &listener;
+  }
+  ~ListenToForward() { forward_listener = saved_; }
+
+ private:
+  ForwardListener* saved_;
 };
 
 inline std::string with_commas(std::int64_t n) {
@@ -52,26 +82,26 @@ inline std::string with_commas(std::int64_t n) {
 
 // The rows of the table: one per layer that does the work (children of composites, not the
 // composites themselves). FLOPs count the multiply-adds of convolutions and linear layers, twice.
-template <Composite Net>
+template <Module Net>
 std::vector<SummaryRow> summary_rows(Net& net, const Shape& input_shape) {
   using B = typename Net::backend_type;
   using T = typename Net::value_type;
   NoGradGuard no_grad;
-  std::vector<SummaryRow> rows;
+  detail::SummaryRecorder recorder(net);
+  detail::ListenToForward listening(recorder);
   bool was_training = net.training;
-  net.train(false);
-  Var<B, T> x(Tensor<B, T>::zeros(input_shape));
+  net.eval();
   try {
-    net.forward_with(x, detail::SummaryRecorder<B, T>{rows, ""});
+    net(Var<B, T>(Tensor<B, T>::zeros(input_shape)));
   } catch (...) {
     net.train(was_training);
     throw;
   }
   net.train(was_training);
-  return rows;
+  return recorder.rows;
 }
 
-template <Composite Net>
+template <Module Net>
 std::string summary(Net& net, const Shape& input_shape) {
   auto rows = summary_rows(net, input_shape);
   std::ostringstream out;

@@ -109,6 +109,45 @@ struct ZipBroadcastKernel {
   }
 };
 
+// Which elements dropout keeps, without storing a mask: element i of forward pass number `call`
+// survives when a hash of (seed, call, i) lands at or above p. Every backend computes the same
+// mask from the same three numbers, nothing is uploaded, and the backward pass recomputes it.
+struct DropoutMask {
+  std::uint64_t seed = 0, call = 0;
+  double p = 0.5;
+
+  // SplitMix64's finaliser: nearby inputs give unrelated outputs.
+  TAPENET_HD static std::uint64_t mix(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  TAPENET_HD bool keeps(std::int64_t i) const {
+    std::uint64_t hash = mix(seed ^ mix(call ^ mix(static_cast<std::uint64_t>(i))));
+    return static_cast<double>(hash >> 11) * (1.0 / 9007199254740992.0) >= p;  // uniform [0, 1)
+  }
+};
+
+// The kept elements scaled by 1 / (1 - p), so each element's expected value stays what it was.
+template <class T>
+struct DropoutKernel {
+  const T* in;
+  T* out;
+  DropoutMask mask;
+  T scale;
+  TAPENET_HD void operator()(std::int64_t i) const {
+    out[i] = mask.keeps(i) ? in[i] * scale : T(0);
+  }
+};
+
+template <Backend B, class T>
+Tensor<B, T> dropout(const Tensor<B, T>& x, DropoutMask mask) {
+  auto out = Tensor<B, T>::empty(x.shape());
+  T scale = mask.p < 1 ? static_cast<T>(1 / (1 - mask.p)) : T(0);
+  B::for_each(x.numel(), DropoutKernel<T>{x.data(), out.data(), mask, scale});
+  return out;
+}
+
 // out = op(x), element by element.
 template <Backend B, class T, class Op>
 Tensor<B, T> map(const Tensor<B, T>& x, Op op) {
