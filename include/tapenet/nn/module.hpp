@@ -75,14 +75,14 @@ concept Composite = requires(L& layer) {
 // Calls f(name, child) for each child of a composite, in the order they were declared; nothing
 // for a layer without children.
 template <class M, class F>
-void for_each_child(M& module, F&& f) {
-  if constexpr (requires { module.children(); }) {
+void for_each_child(M& layer, F&& f) {
+  if constexpr (requires { layer.children(); }) {
     const auto& names = std::remove_cvref_t<M>::child_names();
     std::size_t i = 0;
     std::apply([&](auto&... child) { (detail::call_child(f, names[i++], child), ...); },
-               module.children());
+               layer.children());
   } else if constexpr (Composite<M>) {
-    module.for_each_child(f);
+    layer.for_each_child(f);
   }
 }
 
@@ -123,17 +123,17 @@ void visit_weight_and_bias(const std::string& prefix, Visitor&& visitor, V& weig
 
 // A composite's state is its children's, each under the child's name.
 template <class M, class Visitor>
-void visit_children(M& module, const std::string& prefix, Visitor& visitor) {
-  for_each_child(module, [&](const std::string& name, auto& child) {
+void visit_children(M& layer, const std::string& prefix, Visitor& visitor) {
+  for_each_child(layer, [&](const std::string& name, auto& child) {
     child.visit(join_name(prefix, name), visitor);
   });
 }
 
 // train(on) for any layer: its own mode, then every child's.
 template <class M>
-void set_training(M& module, bool on) {
-  module.training = on;
-  for_each_child(module, [&](const std::string&, auto& child) { child.train(on); });
+void set_training(M& layer, bool on) {
+  layer.training = on;
+  for_each_child(layer, [&](const std::string&, auto& child) { child.train(on); });
 }
 
 template <Module L>
@@ -183,7 +183,7 @@ std::int64_t output_width(const L& layer, std::int64_t input) {
     return input;  // ReLU, pooling: the channels pass through
 }
 
-// Moving a layer to another backend, like module.to(device): nn::to<cuda>(net) is a copy of `net`
+// Moving a layer to another backend, like layer.to(device): nn::to<cuda>(net) is a copy of `net`
 // whose type says cuda. Rebind<L, To> names the copy's type. A layer with state builds the copy in
 // its converting constructor; a composite that declared its children is built from theirs.
 template <class L, Backend To>

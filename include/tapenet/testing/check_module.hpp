@@ -1,5 +1,5 @@
 #pragma once
-// check_module<Other>(module, input_shape): what every layer, and every network made of layers,
+// check_module<Other>(net, input_shape): what every layer, and every network made of layers,
 // must do right, checked in one call (dlib's test_layer idea):
 //   - backward() agrees with central differences, for the input and for every parameter of the
 //     module itself, in training and in evaluation mode;
@@ -31,9 +31,9 @@ using VarOf = Var<typename M::backend_type, double>;
 
 // Every parameter, buffer and counter of the module, by name, as doubles.
 template <class M>
-std::vector<std::pair<std::string, std::vector<double>>> state_of(M& module) {
+std::vector<std::pair<std::string, std::vector<double>>> state_of(M& net) {
   std::vector<std::pair<std::string, std::vector<double>>> state;
-  module.visit("", [&](const std::string& name, auto& item) {
+  net.visit("", [&](const std::string& name, auto& item) {
     using Item = std::decay_t<decltype(item)>;
     if constexpr (std::is_same_v<Item, std::int64_t>)
       state.push_back({name, {double(item)}});
@@ -46,9 +46,9 @@ std::vector<std::pair<std::string, std::vector<double>>> state_of(M& module) {
 }
 
 template <class M>
-std::string first_difference(M& module,
+std::string first_difference(M& net,
                              const std::vector<std::pair<std::string, std::vector<double>>>& old) {
-  auto now = state_of(module);
+  auto now = state_of(net);
   for (std::size_t i = 0; i < old.size(); ++i)
     if (now.at(i) != old[i]) return old[i].first;
   return "";
@@ -83,22 +83,21 @@ std::string compare_gradient(const std::string& name, Tensor<B, double>& values,
   return "";
 }
 
-// L = sum(module(x) * R) for a fixed random R, so every output element counts with its own weight.
+// L = sum(net(x) * R) for a fixed random R, so every output element counts with its own weight.
 // Each pass runs a copy of the module: the copy shares the parameters, but not a Dropout's count
 // of its calls, so every pass draws the same mask.
 template <class M>
-std::string gradient_mismatch(const M& module, const VarOf<M>& x,
-                              const CheckModuleOptions& options) {
+std::string gradient_mismatch(const M& net, const VarOf<M>& x, const CheckModuleOptions& options) {
   using V = VarOf<M>;
   Generator generator(20240531);
   Tensor<typename M::backend_type, double> weights;
   auto loss_of = [&] {
-    M trial = module;
+    M trial = net;
     V out = trial(x);
     if (!weights.defined()) weights = decltype(weights)::randn(out.shape(), generator);
     return sum(out * V(weights));
   };
-  M with_grads = module;
+  M with_grads = net;
   std::vector<std::pair<std::string, V>> checked{{"the input", x}};
   for (auto& named : nn::named_parameters(with_grads)) checked.push_back(named);
   for (auto& [name, v] : checked) v.zero_grad();
@@ -116,11 +115,11 @@ std::string gradient_mismatch(const M& module, const VarOf<M>& x,
 }
 
 template <class M>
-std::string mode_mismatch(M& module) {
+std::string mode_mismatch(M& net) {
   for (bool training : {false, true}) {
-    module.train(training);
+    net.train(training);
     std::string missed;
-    nn::for_each_module(module, [&](const std::string& name, auto& layer) {
+    nn::for_each_module(net, [&](const std::string& name, auto& layer) {
       if (layer.training != training && missed.empty()) missed = name;
     });
     if (!missed.empty())
@@ -131,12 +130,12 @@ std::string mode_mismatch(M& module) {
 
 // Saves the state, scrambles it in place, loads it back: every value must be what it was.
 template <class M>
-std::string state_dict_mismatch(M& module) {
-  auto before = state_of(module);
+std::string state_dict_mismatch(M& net) {
+  auto before = state_of(net);
   auto path = std::filesystem::temp_directory_path() /
               ("tapenet_check_module_" + std::to_string(::getpid()) + ".safetensors");
-  io::save_state_dict(module, path.string());
-  module.visit("", [](const std::string&, auto& item) {
+  io::save_state_dict(net, path.string());
+  net.visit("", [](const std::string&, auto& item) {
     using Item = std::decay_t<decltype(item)>;
     if constexpr (std::is_same_v<Item, std::int64_t>)
       item = -1;
@@ -145,24 +144,24 @@ std::string state_dict_mismatch(M& module) {
     else
       item = Item::full(item.shape(), 0.5);
   });
-  io::load_state_dict(module, path.string());
+  io::load_state_dict(net, path.string());
   std::filesystem::remove(path);
-  std::string changed = first_difference(module, before);
+  std::string changed = first_difference(net, before);
   return changed.empty() ? "" : "the state dict did not give back " + changed;
 }
 
 template <Backend Other, class M>
-std::string move_mismatch(M& module, const VarOf<M>& x) {
-  auto before = state_of(module);
-  auto there = nn::to<Other>(module);
+std::string move_mismatch(M& net, const VarOf<M>& x) {
+  auto before = state_of(net);
+  auto there = nn::to<Other>(net);
   auto back = nn::to<typename M::backend_type>(there);
   std::string changed = first_difference(back, before);
   if (!changed.empty()) return "to<" + std::string(Other::name()) + ">() and back lost " + changed;
-  module.train(false);
+  net.train(false);
   there.train(false);
-  auto here = module(x).value().to_vector();
+  auto here = net(x).value().to_vector();
   auto moved = there(Var<Other, double>(x.value().template to<Other>())).value().to_vector();
-  module.train();
+  net.train();
   for (std::size_t i = 0; i < here.size(); ++i)
     if (std::abs(here[i] - moved[i]) > 1e-9 * (1 + std::abs(here[i])))
       return "to<" + std::string(Other::name()) + ">(): output element " + std::to_string(i) +
@@ -172,24 +171,24 @@ std::string move_mismatch(M& module, const VarOf<M>& x) {
 }  // namespace detail
 
 template <Backend Other, nn::Module M>
-GradcheckResult check_module(M& module, const Shape& input_shape, CheckModuleOptions options = {}) {
+GradcheckResult check_module(M& net, const Shape& input_shape, CheckModuleOptions options = {}) {
   static_assert(std::is_same_v<typename M::value_type, double>,
                 "check_module: build the module in double");
   Generator generator(7);
   detail::VarOf<M> x(Tensor<typename M::backend_type, double>::randn(input_shape, generator), true);
   std::string problem;
   for (bool training : {true, false}) {
-    module.train(training);
-    problem = detail::gradient_mismatch(module, x, options);
+    net.train(training);
+    problem = detail::gradient_mismatch(net, x, options);
     if (!problem.empty()) {
       problem = (training ? "training mode: " : "eval mode: ") + problem;
       break;
     }
   }
-  if (problem.empty()) problem = detail::mode_mismatch(module);
-  if (problem.empty()) problem = detail::state_dict_mismatch(module);
-  if (problem.empty()) problem = detail::move_mismatch<Other>(module, x);
-  module.train();
+  if (problem.empty()) problem = detail::mode_mismatch(net);
+  if (problem.empty()) problem = detail::state_dict_mismatch(net);
+  if (problem.empty()) problem = detail::move_mismatch<Other>(net, x);
+  net.train();
   return {problem.empty(), problem};
 }
 
