@@ -8,11 +8,7 @@
 #include "tapenet/tapenet.hpp"
 
 int main() {
-#ifdef __CUDACC__
-  const bool cuda_available = tapenet::cuda::is_available();
-#else
-  const bool cuda_available = false;  // compiled without nvcc: no CUDA backend in this program
-#endif
-  std::cout << (cuda_available ? "cuda:0" : "cpu") << "\n";
+  // Compiled by g++, a program has no CUDA backend, and is_available() says false.
+  std::cout << (tapenet::cuda::is_available() ? "cuda:0" : "cpu") << "\n";
   std::cout << "threads: " << tapenet::get_num_threads() << "\n";
 }

@@ -59,10 +59,7 @@ int main(int argc, char** argv) try {
   const std::string root = argc > 1 ? argv[1] : "./data";
   const int epochs = argc > 2 ? std::stoi(argv[2]) : 2;
   const int print_every = argc > 3 ? std::stoi(argv[3]) : 2000;
-#ifdef __CUDACC__
-  if (tapenet::cuda::is_available()) return train<tapenet::cuda>(root, epochs, print_every);
-#endif
-  return train<cpu>(root, epochs, print_every);
+  return on_default_device([&]<Backend B>(B) { return train<B>(root, epochs, print_every); });
 } catch (const std::exception& error) {
   std::fprintf(stderr, "%s\n", error.what());
   return 1;

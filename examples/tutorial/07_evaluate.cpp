@@ -52,10 +52,7 @@ int evaluate(const std::string& root) {
 
 int main(int argc, char** argv) try {
   const std::string root = argc > 1 ? argv[1] : "./data";
-#ifdef __CUDACC__
-  if (tapenet::cuda::is_available()) return evaluate<tapenet::cuda>(root);
-#endif
-  return evaluate<cpu>(root);
+  return on_default_device([&]<Backend B>(B) { return evaluate<B>(root); });
 } catch (const std::exception& error) {
   std::fprintf(stderr, "%s\n", error.what());
   return 1;

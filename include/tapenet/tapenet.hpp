@@ -21,6 +21,19 @@ struct cuda {
 #endif
 #include "tapenet/backend/kernels.hpp"
 
+namespace tapenet {
+// The tutorial's `device = "cuda:0" if torch.cuda.is_available() else "cpu"`, for code written
+// once for any backend: body(cuda{}) in a program compiled by nvcc on a machine with a GPU,
+// body(cpu{}) everywhere else.
+template <class Body>
+decltype(auto) on_default_device(Body&& body) {
+#if defined(__CUDACC__)
+  if (cuda::is_available()) return body(cuda{});
+#endif
+  return body(cpu{});
+}
+}  // namespace tapenet
+
 #include "tapenet/autograd/activation.hpp"
 #include "tapenet/autograd/arithmetic.hpp"
 #include "tapenet/autograd/batchnorm.hpp"

@@ -3,30 +3,11 @@
 #include <type_traits>
 
 #include "support/backends.hpp"
+#include "tapenet/testing/check_module.hpp"
 
 using namespace tapenet;
 
 namespace {
-// Every parameter, buffer and counter, by name, as doubles.
-template <class Layer>
-std::vector<std::pair<std::string, std::vector<double>>> state_of(Layer& layer) {
-  std::vector<std::pair<std::string, std::vector<double>>> state;
-  layer.visit("", [&](const std::string& name, auto& item) {
-    using Item = std::decay_t<decltype(item)>;
-    if constexpr (std::is_same_v<Item, std::int64_t>) {
-      state.push_back({name, {double(item)}});
-    } else {
-      std::vector<double> values;
-      if constexpr (requires { item.value(); })
-        for (double v : item.value().to_vector()) values.push_back(v);
-      else
-        for (double v : item.to_vector()) values.push_back(v);
-      state.push_back({name, values});
-    }
-  });
-  return state;
-}
-
 template <class Layer>
 bool all_parameters_are_fresh_leaves(Layer& layer) {
   for (auto& p : nn::parameters(layer))
@@ -61,13 +42,13 @@ TEST_CASE("net.to<B>() copies ResNet18 with its state, and the copy trains as th
 
   auto moved = net.to<thrust_omp>();
   static_assert(std::is_same_v<decltype(moved), models::ResNet<thrust_omp, double>>);
-  CHECK(state_of(moved) == state_of(net));
+  CHECK(testing::state_of(moved) == testing::state_of(net));
   CHECK(all_parameters_are_fresh_leaves(moved));
 
   auto logits_here = one_training_step(net, images, {3, 5});
   auto logits_there = one_training_step(moved, images, {3, 5});
   testing::require_close(logits_there, logits_here, 1e-10, 1e-12);
-  auto there = state_of(moved), here = state_of(net);
+  auto there = testing::state_of(moved), here = testing::state_of(net);
   REQUIRE(there.size() == here.size());
   for (std::size_t i = 0; i < here.size(); ++i) {
     INFO(here[i].first);
@@ -77,7 +58,7 @@ TEST_CASE("net.to<B>() copies ResNet18 with its state, and the copy trains as th
   }
 
   auto back = moved.to<cpu>();
-  CHECK(state_of(back) == state_of(moved));
+  CHECK(testing::state_of(back) == testing::state_of(moved));
 }
 
 TEST_CASE("nn::to keeps evaluation mode and converts Sequential's layers one by one",
@@ -93,7 +74,7 @@ TEST_CASE("nn::to keeps evaluation mode and converts Sequential's layers one by 
   CHECK_FALSE(moved.get<1>().training);
   CHECK_FALSE(moved.get<6>().bias.defined());
   CHECK(moved.get<3>().kernel_size.h == 2);
-  CHECK(state_of(moved) == state_of(seq));
+  CHECK(testing::state_of(moved) == testing::state_of(seq));
 
   Generator generator(6);
   auto x = Tensor<cpu>::randn({2, 3, 8, 8}, generator);

@@ -30,6 +30,13 @@ StoredTensor store(const Tensor<B, T>& tensor) {
   return stored;
 }
 
+// A counter, stored as PyTorch stores num_batches_tracked: a 0-dimensional I64 tensor.
+inline StoredTensor store(std::int64_t counter) {
+  std::vector<char> bytes(sizeof counter);
+  std::memcpy(bytes.data(), &counter, sizeof counter);
+  return {"I64", {}, bytes};
+}
+
 // The stored values as T: F32 and F64 convert into either floating type.
 template <class T>
 std::vector<T> values_as(const StoredTensor& stored) {
@@ -55,20 +62,14 @@ void save_state_dict(M& net, const std::string& path,
   using B = typename M::backend_type;
   using T = typename M::value_type;
   std::vector<std::pair<std::string, StoredTensor>> tensors;
-  net.visit("", [&](const std::string& name, auto& item) {
-    using Item = std::decay_t<decltype(item)>;
-    if constexpr (std::is_same_v<Item, Var<B, T>>)
-      tensors.emplace_back(name, detail::store(item.value()));
-    else if constexpr (std::is_same_v<Item, Tensor<B, T>>)
-      tensors.emplace_back(name, detail::store(item));
-    else  // a counter, stored as PyTorch stores num_batches_tracked: a 0-dimensional I64 tensor
-      tensors.emplace_back(
-          name,
-          StoredTensor{"I64",
-                       {},
-                       std::vector<char>(reinterpret_cast<const char*>(&item),
-                                         reinterpret_cast<const char*>(&item) + sizeof item)});
-  });
+  nn::visit_state(
+      net,
+      [&](const std::string& name, Tensor<B, T>& tensor) {
+        tensors.emplace_back(name, detail::store(tensor));
+      },
+      [&](const std::string& name, std::int64_t& counter) {
+        tensors.emplace_back(name, detail::store(counter));
+      });
   write_safetensors(path, tensors, metadata);
 }
 
@@ -98,32 +99,23 @@ void load_state_dict(M& net, const std::string& path) {
       fail(path, ": key \"", name, "\" has shape ", Shape(stored.shape), ", expected ", shape);
     used[name] = true;
   };
-  net.visit("", [&](const std::string& name, auto& item) {
-    using Item = std::decay_t<decltype(item)>;
-    if constexpr (std::is_same_v<Item, Var<B, T>>)
-      check(name, item.shape(), false);
-    else if constexpr (std::is_same_v<Item, Tensor<B, T>>)
-      check(name, item.shape(), false);
-    else
-      check(name, Shape{}, true);
-  });
+  nn::visit_state(
+      net,
+      [&](const std::string& name, Tensor<B, T>& tensor) { check(name, tensor.shape(), false); },
+      [&](const std::string& name, std::int64_t&) { check(name, Shape{}, true); });
   for (const auto& [name, was_used] : used)
     if (!was_used)
       fail(path, ": unexpected key \"", name, "\": the model has no such parameter or buffer");
 
-  net.visit("", [&](const std::string& name, auto& item) {
-    using Item = std::decay_t<decltype(item)>;
-    const StoredTensor& stored = file.tensors.at(name);
-    if constexpr (std::is_same_v<Item, Var<B, T>>) {
-      auto values = detail::values_as<T>(stored);
-      B::upload(item.data().data(), values.data(), item.shape().numel());
-    } else if constexpr (std::is_same_v<Item, Tensor<B, T>>) {
-      auto values = detail::values_as<T>(stored);
-      B::upload(item.data(), values.data(), item.numel());
-    } else {
-      item = detail::values_as<std::int64_t>(stored).at(0);
-    }
-  });
+  nn::visit_state(
+      net,
+      [&](const std::string& name, Tensor<B, T>& tensor) {
+        auto values = detail::values_as<T>(file.tensors.at(name));
+        B::upload(tensor.data(), values.data(), tensor.numel());
+      },
+      [&](const std::string& name, std::int64_t& counter) {
+        counter = detail::values_as<std::int64_t>(file.tensors.at(name)).at(0);
+      });
 }
 
 }  // namespace tapenet::io

@@ -121,6 +121,20 @@ void visit_weight_and_bias(const std::string& prefix, Visitor&& visitor, V& weig
   if (bias.defined()) visitor(join_name(prefix, "bias"), bias);
 }
 
+// visit() for code that treats parameters and buffers alike (state dicts, comparisons): each
+// parameter's value and each buffer as its Tensor, each counter as an int64.
+template <class L, class OnTensor, class OnCounter>
+void visit_state(L& layer, OnTensor&& on_tensor, OnCounter&& on_counter) {
+  layer.visit("", [&](const std::string& name, auto& item) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(item)>, std::int64_t>)
+      on_counter(name, item);
+    else if constexpr (requires { item.value(); })
+      on_tensor(name, item.data());
+    else
+      on_tensor(name, item);
+  });
+}
+
 // A composite's state is its children's, each under the child's name.
 template <class M, class Visitor>
 void visit_children(M& layer, const std::string& prefix, Visitor& visitor) {

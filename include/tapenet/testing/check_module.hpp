@@ -25,25 +25,26 @@ struct CheckModuleOptions {
   std::int64_t elements_per_tensor = 16;  // checked by central differences, spread evenly
 };
 
-namespace detail {
-template <class M>
-using VarOf = Var<typename M::backend_type, double>;
-
-// Every parameter, buffer and counter of the module, by name, as doubles.
+// Every parameter, buffer and counter of a module, by name, as doubles: what must survive a save
+// and load, or a move to another backend.
 template <class M>
 std::vector<std::pair<std::string, std::vector<double>>> state_of(M& net) {
   std::vector<std::pair<std::string, std::vector<double>>> state;
-  net.visit("", [&](const std::string& name, auto& item) {
-    using Item = std::decay_t<decltype(item)>;
-    if constexpr (std::is_same_v<Item, std::int64_t>)
-      state.push_back({name, {double(item)}});
-    else if constexpr (std::is_same_v<Item, VarOf<M>>)
-      state.push_back({name, item.value().to_vector()});
-    else
-      state.push_back({name, item.to_vector()});
-  });
+  nn::visit_state(
+      net,
+      [&](const std::string& name, const auto& tensor) {
+        auto values = tensor.to_vector();
+        state.push_back({name, std::vector<double>(values.begin(), values.end())});
+      },
+      [&](const std::string& name, std::int64_t counter) {
+        state.push_back({name, {double(counter)}});
+      });
   return state;
 }
+
+namespace detail {
+template <class M>
+using VarOf = Var<typename M::backend_type, double>;
 
 template <class M>
 std::string first_difference(M& net,
@@ -135,15 +136,12 @@ std::string state_dict_mismatch(M& net) {
   auto path = std::filesystem::temp_directory_path() /
               ("tapenet_check_module_" + std::to_string(::getpid()) + ".safetensors");
   io::save_state_dict(net, path.string());
-  net.visit("", [](const std::string&, auto& item) {
-    using Item = std::decay_t<decltype(item)>;
-    if constexpr (std::is_same_v<Item, std::int64_t>)
-      item = -1;
-    else if constexpr (std::is_same_v<Item, VarOf<M>>)
-      item.data() = Tensor<typename M::backend_type, double>::full(item.shape(), 0.5);
-    else
-      item = Item::full(item.shape(), 0.5);
-  });
+  nn::visit_state(
+      net,
+      [](const std::string&, auto& tensor) {
+        tensor = std::decay_t<decltype(tensor)>::full(tensor.shape(), 0.5);
+      },
+      [](const std::string&, std::int64_t& counter) { counter = -1; });
   io::load_state_dict(net, path.string());
   std::filesystem::remove(path);
   std::string changed = first_difference(net, before);
