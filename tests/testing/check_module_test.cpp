@@ -6,6 +6,12 @@
 using namespace tapenet;
 
 namespace {
+struct OneThread {
+  int saved = get_num_threads();
+  OneThread() { set_num_threads(1); }
+  ~OneThread() { set_num_threads(saved); }
+};
+
 template <Backend B>
 using OtherBackend = std::conditional_t<std::is_same_v<B, cpu>, thrust_omp, cpu>;
 
@@ -93,6 +99,9 @@ TEMPLATE_TEST_CASE("check_module: every layer", "[fast]", TAPENET_BACKENDS) {
 TEMPLATE_TEST_CASE("check_module: every composite", "[slow]", TAPENET_BACKENDS) {
   using B = TestType;
   using T = double;
+  // Thousands of forward passes on tensors of a few hundred elements: threads only wait for each
+  // other, and beside another test on 2 cores this took 100 s instead of 5.
+  OneThread one_thread;
   require_passes<B>(nn::Sequential(nn::Conv2d<B, T>(2, 3, 3), nn::BatchNorm2d<B, T>(3),
                                    nn::ReLU<B, T>(), nn::Flatten<B, T>(), nn::Linear<B, T>(12, 2)),
                     {3, 2, 4, 4});

@@ -42,8 +42,7 @@ struct Unwrap<std::optional<L>> {
 template <class Children>
 using FirstChild = typename Unwrap<std::remove_cvref_t<std::tuple_element_t<0, Children>>>::type;
 
-// "conv1, bn1, fc" -> {"conv1", "bn1", "fc"}: TAPENET_CHILDREN's list as the preprocessor spells
-// it.
+// "conv1, bn1, fc" -> {"conv1", "bn1", "fc"}: TAPENET_CHILDREN's list, spelt out by #__VA_ARGS__
 inline std::vector<std::string> split_names(std::string_view list) {
   std::vector<std::string> names(1);
   for (char c : list) {
@@ -64,26 +63,27 @@ void call_child(F& f, const std::string& name, Child& child) {
     f(name, child);
   }
 }
+
+// What TAPENET_CHILDREN's for_each_child does: each declared child with its name.
+template <class M, class F>
+void for_each_declared_child(M& composite, F& f) {
+  const auto& names = M::child_names();
+  std::size_t i = 0;
+  std::apply([&](auto&... child) { (call_child(f, names[i++], child), ...); },
+             composite.children());
+}
 }  // namespace detail
 
 template <class L>
 concept Composite = requires(L& layer) {
-  layer.children();
-}
-|| requires(L& layer) { layer.for_each_child(detail::VisitProbe{}); };
+  layer.for_each_child(detail::VisitProbe{});
+};
 
 // Calls f(name, child) for each child of a composite, in the order they were declared; nothing
 // for a layer without children.
 template <class M, class F>
 void for_each_child(M& layer, F&& f) {
-  if constexpr (requires { layer.children(); }) {
-    const auto& names = std::remove_cvref_t<M>::child_names();
-    std::size_t i = 0;
-    std::apply([&](auto&... child) { (detail::call_child(f, names[i++], child), ...); },
-               layer.children());
-  } else if constexpr (Composite<M>) {
-    layer.for_each_child(f);
-  }
+  if constexpr (Composite<M>) layer.for_each_child(f);
 }
 
 // Calls f(name, layer) for the layer and every layer inside it, depth first, like PyTorch's
@@ -297,6 +297,10 @@ V reported(const void* layer, const V& x, V y) {
   template <class Visitor>                                                                       \
   void visit(const std::string& prefix, Visitor&& visitor) {                                     \
     ::tapenet::nn::visit_children(*this, prefix, visitor);                                       \
+  }                                                                                              \
+  template <class F>                                                                             \
+  void for_each_child(F&& f) {                                                                   \
+    ::tapenet::nn::detail::for_each_declared_child(*this, f);                                    \
   }                                                                                              \
   TAPENET_MODULE_METHODS                                                                         \
   bool training = true
