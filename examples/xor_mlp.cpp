@@ -19,27 +19,20 @@ int train() {
   Var<B> b1(Tensor<B>::zeros({8}), true);
   Var<B> w2(Tensor<B>::uniform({8, 2}, -1.0f, 1.0f, generator), true);
   Var<B> b2(Tensor<B>::zeros({2}), true);
-  auto learning_rate = Tensor<B>::full({}, 0.5f);
+  const float learning_rate = 0.5f;
 
   auto forward = [&] { return matmul(relu(matmul(inputs, w1) + b1), w2) + b2; };
   for (int step = 1; step <= 500; ++step) {
     auto loss = cross_entropy(forward(), labels);
     if (step % 100 == 0) std::printf("[step %3d] loss: %.4f\n", step, loss.item());
     loss.backward();
-    for (Var<B>* parameter : {&w1, &b1, &w2, &b2}) {  // p <- p - lr * dloss/dp
-      auto step_size = kernels::zip(parameter->grad(), learning_rate, kernels::Mul{});
-      *parameter = Var<B>(kernels::zip(parameter->value(), step_size, kernels::Sub{}), true);
-    }
+    for (Var<B>* parameter : {&w1, &b1, &w2, &b2})  // p <- p - lr * dloss/dp
+      *parameter = Var<B>(parameter->value() - learning_rate * parameter->grad(), true);
   }
 
   NoGradGuard no_grad;
-  auto logits = forward().value().to_vector();
-  int correct = 0;
-  for (int i = 0; i < 4; ++i) {
-    int predicted = logits[2 * i + 1] > logits[2 * i] ? 1 : 0;
-    correct += predicted == labels.at({i});
-  }
-  std::printf("XOR learned on %s: %d of 4 correct\n", std::string(B::name()).c_str(), correct);
+  auto correct = (argmax(forward().value(), 1) == labels).sum().item();
+  std::printf("XOR learned on %s: %d of 4 correct\n", std::string(B::name()).c_str(), int(correct));
   return correct == 4 ? 0 : 1;
 }
 

@@ -39,7 +39,7 @@ void save_checkpoint(const std::string& folder, Network& net, const Optimizer& o
   io::save_state_dict(net, next + "/model.safetensors");
   io::save_optimizer_state(optimizer, next + "/optimizer.safetensors");
   for (const auto& file : checkpoint_files)
-    run[file + ".md5"] = data::md5_of_file(next + "/" + file);
+    run[file + ".md5"] = download::md5_of_file(next + "/" + file);
   write_file_atomically(folder + "/run.json", run.dump(2) + "\n");
   for (const auto& file : checkpoint_files)
     std::filesystem::rename(next + "/" + file, folder + "/" + file);
@@ -52,9 +52,9 @@ inline nlohmann::json recover_checkpoint(const std::string& folder) {
   const std::string next = folder + "/next";
   for (const auto& file : checkpoint_files) {
     const std::string expected = run.value(file + ".md5", ""), staged = next + "/" + file;
-    if (std::filesystem::exists(staged) && data::md5_of_file(staged) == expected)
+    if (std::filesystem::exists(staged) && download::md5_of_file(staged) == expected)
       std::filesystem::rename(staged, folder + "/" + file);
-    if (data::md5_of_file(folder + "/" + file) != expected)
+    if (download::md5_of_file(folder + "/" + file) != expected)
       fail(folder, "/", file, " does not match run.json (changed since it was saved?); ",
            "start again without --resume");
   }

@@ -62,7 +62,7 @@ int predict(const Options& options, const std::vector<std::string>& images, bool
       transforms::Compose(transforms::Resize(32, 32), transforms::ToTensor(), normalize());
   NoGradGuard no_grad;
   for (const std::string& file : images) {
-    Tensor<cpu> image = transform(data::load_image(file));
+    Tensor<cpu> image = transform(io::load_image(file));
     auto p = probabilities(net(Var<B>(image.reshape({1, 3, 32, 32}).to<B>())).value().to_vector());
     std::vector<std::size_t> order(p.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -94,7 +94,7 @@ int show_batch(const Options& options, const std::string& png) {
     std::printf("\nPredicted: ");
     for (auto label : batch.predicted) std::printf(" %-5s", classes[label].c_str());
     std::printf("\n");
-    data::save_png(batch.picture(classes), png);
+    io::save_png(batch.picture(classes), png);
     std::printf("wrote %s\n", png.c_str());
     return 0;
   });

@@ -69,7 +69,7 @@ Confusion measure_accuracy(Network& net, const Dataset& dataset, std::int64_t ba
   Confusion confusion(10);
   data::DataLoader loader(dataset, {.batch_size = batch_size, .num_workers = workers});
   for (auto& [images, labels] : loader) {
-    auto predicted = argmax_rows(net(Var<B>(images.template to<B>())).value());
+    auto predicted = argmax(net(Var<B>(images.template to<B>())).value(), 1).to_vector();
     auto truth = labels.to_vector();
     for (std::size_t k = 0; k < truth.size(); ++k) confusion.counts[truth[k]][predicted[k]] += 1;
   }
@@ -83,11 +83,11 @@ struct PredictedBatch {
   std::vector<std::int64_t> truth, predicted;
 
   // The images back in [0, 1] with "true class\npredicted class" under each.
-  data::Image picture(const std::vector<std::string>& classes) const {
+  io::Image picture(const std::vector<std::string>& classes) const {
     std::vector<std::string> captions;
     for (std::size_t k = 0; k < truth.size(); ++k)
       captions.push_back(classes[truth[k]] + "\n" + classes[predicted[k]]);
-    return data::labelled_grid(data::unnormalize(images, {0.5}, {0.5}), captions);
+    return draw::labelled_grid(draw::unnormalize(images, {0.5}, {0.5}), captions);
   }
 };
 
@@ -100,7 +100,7 @@ PredictedBatch predict_first_batch(Network& net, const Dataset& dataset, std::in
   net.eval();
   NoGradGuard no_grad;
   PredictedBatch batch{images, labels.to_vector(),
-                       argmax_rows(net(Var<B>(images.template to<B>())).value())};
+                       argmax(net(Var<B>(images.template to<B>())).value(), 1).to_vector()};
   net.train(was_training);
   return batch;
 }
@@ -230,7 +230,7 @@ int train_on(const Options& options, const nlohmann::json& run) {
           write_file_atomically(
               options.out + "/report.html",
               report_html(state,
-                          data::encode_png(predict_first_batch(net, testset, 8).picture(classes))));
+                          io::encode_png(predict_first_batch(net, testset, 8).picture(classes))));
         }
       }
       std::printf("Finished Training\n");

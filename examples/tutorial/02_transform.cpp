@@ -13,7 +13,7 @@ int main() {
   auto transform = transforms::Compose(transforms::ToTensor(),
                                        transforms::Normalize({0.5, 0.5, 0.5}, {0.5, 0.5, 0.5}));
 
-  data::Image image = data::Image::zeros(32, 32, 3);  // a red-to-black gradient, blue at 255
+  io::Image image = io::Image::zeros(32, 32, 3);  // a red-to-black gradient, blue at 255
   for (std::int64_t y = 0; y < 32; ++y)
     for (std::int64_t x = 0; x < 32; ++x) {
       image.at(y, x, 0) = static_cast<std::uint8_t>(255 - 8 * x);

@@ -27,26 +27,24 @@ int evaluate(const std::string& root) {
   auto net = models::resnet18<B>(10);
   io::load_state_dict(net, "./cifar_net.safetensors");
 
-  std::vector<int> correct(10, 0), total(10, 0);
+  std::int64_t correct = 0, total = 0;
+  std::vector<int> correct_in_class(10, 0), total_in_class(10, 0);
   NoGradGuard no_grad;
   for (auto& [images, labels] : testloader) {
-    auto predicted = argmax_rows(net(Var<B>(images.template to<B>())).value());
-    auto truth = labels.to_vector();
+    auto predicted = argmax(net(Var<B>(images.template to<B>())).value(), 1);
+    total += labels.size(0);
+    correct += (predicted == labels.template to<B>()).sum().item();
+    auto truth = labels.to_vector(), guess = predicted.to_vector();
     for (std::size_t k = 0; k < truth.size(); ++k) {
-      total[truth[k]] += 1;
-      correct[truth[k]] += predicted[k] == truth[k];
+      total_in_class[truth[k]] += 1;
+      correct_in_class[truth[k]] += guess[k] == truth[k];
     }
   }
-  int all_correct = 0, all_total = 0;
-  for (int c = 0; c < 10; ++c) {
-    all_correct += correct[c];
-    all_total += total[c];
-  }
-  std::printf("Accuracy on test images: %.2f%%\n", 100.0 * all_correct / all_total);
+  std::printf("Accuracy on test images: %.2f%%\n", 100.0 * correct / total);
   for (int c = 0; c < 10; ++c)
-    if (total[c] > 0)
+    if (total_in_class[c] > 0)
       std::printf("Accuracy for class: %-5s is %.1f %%\n", classes[c],
-                  100.0 * correct[c] / total[c]);
+                  100.0 * correct_in_class[c] / total_in_class[c]);
   return 0;
 }
 

@@ -25,13 +25,13 @@ int main(int argc, char** argv) try {
                            "dog",   "frog", "horse", "ship", "truck"};
 
   auto [images, labels] = *testloader.begin();
-  auto pictures = data::unnormalize(images, {0.5}, {0.5});  // img / 2 + 0.5, back to [0, 1]
-  data::save_png(data::to_image(data::make_grid(pictures)), "test_batch.png");
+  auto pictures = draw::unnormalize(images, {0.5}, {0.5});  // img / 2 + 0.5, back to [0, 1]
+  io::save_png(draw::to_image(draw::make_grid(pictures)), "test_batch.png");
 
   auto net = models::resnet18<cpu>(10);
   io::load_state_dict(net, "./cifar_net.safetensors");
   NoGradGuard no_grad;
-  auto predicted = argmax_rows(net(Var<cpu>(images)).value());
+  auto predicted = argmax(net(Var<cpu>(images)).value(), 1).to_vector();
 
   std::vector<std::string> captions;
   std::printf("GroundTruth: ");
@@ -43,7 +43,7 @@ int main(int argc, char** argv) try {
                        "\npredicted: " + classes[predicted[k]]);
   }
   std::printf("\n");
-  data::save_png(data::labelled_grid(pictures, captions), "test_batch_labelled.png");
+  io::save_png(draw::labelled_grid(pictures, captions), "test_batch_labelled.png");
 } catch (const std::exception& error) {
   std::fprintf(stderr, "%s\n", error.what());
   return 1;

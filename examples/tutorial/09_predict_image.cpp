@@ -22,9 +22,9 @@ int main(int argc, char** argv) try {
   net.eval();  // one image at a time: BatchNorm must use its running statistics
   NoGradGuard no_grad;
   for (int i = 1; i < argc; ++i) {
-    Tensor<cpu> image = transform(data::load_image(argv[i]));
-    auto logits = net(Var<cpu>(image.reshape({1, 3, 32, 32}))).value();
-    std::printf("Prediction: %s\n", classes[argmax_rows(logits)[0]]);
+    Tensor<cpu> image = transform(io::load_image(argv[i]));
+    auto logits = net(Var<cpu>(image.unsqueeze(0))).value();  // a batch of one: [1, 3, 32, 32]
+    std::printf("Prediction: %s\n", classes[argmax(logits, 1).item()]);
   }
 } catch (const std::exception& error) {
   std::fprintf(stderr, "%s\n", error.what());

@@ -87,17 +87,17 @@ TEST_CASE("elementwise kernels with broadcasting agree between backends", "[fast
     Shape so = broadcast_shapes(sa, sb);
     for (std::int64_t i = 0; i < so.numel(); ++i)
       REQUIRE(out[i] == av[broadcast_source(so, sa, i)] * bv[broadcast_source(so, sb, i)]);
-    require_close(kernels::sum_to(expected.to<thrust_omp>(), sb), kernels::sum_to(expected, sb));
+    require_close(sum_to(expected.to<thrust_omp>(), sb), sum_to(expected, sb));
   }
 }
 
 TEST_CASE("sum_to reverses broadcasting", "[fast]") {
   auto x = Tensor<cpu>::from({2, 3}, {1, 2, 3, 4, 5, 6});
-  CHECK(kernels::sum_to(x, {3}).to_vector() == std::vector<float>{5, 7, 9});
-  CHECK(kernels::sum_to(x, {2, 1}).to_vector() == std::vector<float>{6, 15});
-  CHECK(kernels::sum_to(x, {}).to_vector() == std::vector<float>{21});
-  CHECK(kernels::sum_to(x.to<thrust_omp>(), {1, 3}).to_vector() == std::vector<float>{5, 7, 9});
-  CHECK_THROWS_WITH(kernels::sum_to(x, {2}), Catch::Contains("[2]") && Catch::Contains("[2, 3]"));
+  CHECK(sum_to(x, {3}).to_vector() == std::vector<float>{5, 7, 9});
+  CHECK(sum_to(x, {2, 1}).to_vector() == std::vector<float>{6, 15});
+  CHECK(sum_to(x, {}).to_vector() == std::vector<float>{21});
+  CHECK(sum_to(x.to<thrust_omp>(), {1, 3}).to_vector() == std::vector<float>{5, 7, 9});
+  CHECK_THROWS_WITH(sum_to(x, {2}), Catch::Contains("[2]") && Catch::Contains("[2, 3]"));
 }
 
 TEST_CASE("log_softmax kernels agree between backends along any dimension", "[fast]") {
@@ -136,8 +136,8 @@ TEST_CASE("random broadcast shapes: zip, sum_to and log_softmax agree between ba
     auto expected = kernels::zip(a, b, kernels::Sub{});
     auto actual = kernels::zip(a.to<thrust_omp>(), b.to<thrust_omp>(), kernels::Sub{});
     require_close(actual, expected);
-    auto summed = kernels::sum_to(expected, sb);
-    require_close(kernels::sum_to(actual, sb), summed, 1e-5, 1e-5);
+    auto summed = sum_to(expected, sb);
+    require_close(sum_to(actual, sb), summed, 1e-5, 1e-5);
     std::vector<double> reference(static_cast<std::size_t>(sb.numel()), 0.0);
     auto values = expected.to_vector();
     for (std::int64_t i = 0; i < expected.numel(); ++i)

@@ -1,4 +1,5 @@
 #include "support/backends.hpp"
+#include "support/fixtures.hpp"
 
 using namespace tapenet;
 using tapenet::testing::require_close;
@@ -103,9 +104,68 @@ TEST_CASE("set_num_threads controls the CPU backend's threads", "[fast]") {
   CHECK_THROWS_WITH(set_num_threads(0), Catch::Contains("got 0"));
 }
 
-TEST_CASE("argmax_rows gives each row's first largest column", "[fast]") {
-  auto logits = Tensor<cpu>::from({3, 4}, {0, 2, 1, 2, -1, -3, -2, -5, 7, 7, 7, 8});
-  REQUIRE(argmax_rows(logits) == std::vector<std::int64_t>{1, 0, 3});
-  REQUIRE_THROWS_WITH(argmax_rows(Tensor<cpu>::zeros({4})),
-                      "argmax_rows: expected an N×C matrix, got shape [4]");
+TEMPLATE_TEST_CASE("Tensor maths matches PyTorch", "[fast]", TAPENET_BACKENDS) {
+  using B = TestType;
+  tapenet::testing::Fixtures fixtures("maths.txt");
+  auto in = [&](const std::string& name) { return fixtures.tensor<B>(name); };
+  auto a = [&](const std::string& c) { return in(c + ".a"); };
+  auto b = [&](const std::string& c) { return in(c + ".b"); };
+  auto expect = [&](const std::string& c, const Tensor<B>& actual) {
+    INFO(c);
+    require_close(actual, in(c + ".out"));
+  };
+  expect("add", a("add") + b("add"));
+  expect("sub", a("sub") - b("sub"));
+  expect("mul", a("mul") * b("mul"));
+  expect("div", a("div") / b("div"));
+  expect("add_scalar", a("add_scalar") + 2.5);
+  expect("scalar_sub", 1 - a("scalar_sub"));
+  expect("mul_scalar", a("mul_scalar") * 3);
+  expect("scalar_div", 2 / a("scalar_div"));
+  expect("neg", -a("neg"));
+  expect("exp", exp(a("exp")));
+  expect("log", log(a("log")));
+  expect("sqrt", sqrt(a("sqrt")));
+  expect("sum_dim1", sum(a("sum_dim1"), 1));
+  expect("sum_last_keepdim", sum(a("sum_last_keepdim"), -1, true));
+  expect("mean_dim0", mean(a("mean_dim0"), 0));
+  expect("max_dim2", max(a("max_dim2"), 2));
+  expect("softmax_dim1", softmax(a("softmax_dim1"), 1));
+  expect("softmax_dim0", softmax(a("softmax_dim0"), 0));
+  auto indices = [&](const std::string& name) { return fixtures.tensor<cpu, std::int64_t>(name); };
+  CHECK(argmax(a("argmax_dim1"), 1).to_vector() == indices("argmax_dim1.out").to_vector());
+  // ties go to the first largest element, and a NaN beats every number
+  CHECK(argmax(a("argmax_ties"), 1).to_vector() == indices("argmax_ties.out").to_vector());
+  auto largest = max(a("max_ties"), 1).to_vector();
+  CHECK((largest[0] == 3 && std::isnan(largest[1]) && largest[2] == -1));
+  auto labels = fixtures.tensor<B, std::int64_t>("correct.labels");
+  CHECK((argmax(a("correct"), 1) == labels).sum().item() == indices("correct.out").item());
+}
+
+TEMPLATE_TEST_CASE("Reductions count dimensions from the end and name a bad one", "[fast]",
+                   TAPENET_BACKENDS) {
+  using B = TestType;
+  auto x = Tensor<B>::from({2, 3}, {1, 2, 3, 4, 5, 6});
+  CHECK(sum(x, 0).to_vector() == std::vector<float>{5, 7, 9});
+  CHECK(sum(x, -1, true).shape() == Shape{2, 1});
+  CHECK(mean(x, -1).to_vector() == std::vector<float>{2, 5});
+  CHECK(x.sum().item() == 21);
+  CHECK(x.mean().item() == 3.5);
+  CHECK(sum(Tensor<B>::zeros({2, 0}), 1).to_vector() == std::vector<float>{0, 0});
+  CHECK_THROWS_WITH(sum(x, 2),
+                    "sum: dimension 2 is out of range for shape [2, 3] (expected -2 to 1)");
+  CHECK_THROWS_WITH(argmax(Tensor<B>::zeros({2, 0}), 1),
+                    "argmax: dimension 1 of shape [2, 0] is empty");
+}
+
+TEMPLATE_TEST_CASE("unsqueeze and squeeze add and remove dimensions of size 1", "[fast]",
+                   TAPENET_BACKENDS) {
+  using B = TestType;
+  auto row = Tensor<B>::from({3}, {1, 2, 3});
+  CHECK(row.unsqueeze(0).shape() == Shape{1, 3});
+  CHECK(row.unsqueeze(-1).shape() == Shape{3, 1});
+  CHECK(row.unsqueeze(0).unsqueeze(2).squeeze().shape() == Shape{3});
+  CHECK(row.unsqueeze(0).squeeze(0).to_vector() == row.to_vector());
+  CHECK(row.squeeze(0).shape() == Shape{3});  // size 3: left alone, as in PyTorch
+  CHECK_THROWS_WITH(row.unsqueeze(2), "unsqueeze: dimension 2 is out of range for shape [3]");
 }

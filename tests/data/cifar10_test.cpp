@@ -55,7 +55,7 @@ TEST_CASE("CIFAR10 reads the tar.gz without unpacking it", "[fast][data]") {
 
   // Record 1 of data_batch_2 is example 4: planes become HWC pixels.
   Bytes batch2 = cifar_records(3, 2);
-  data::Image image = train[4].input;
+  io::Image image = train[4].input;
   REQUIRE(image.height == 32);
   REQUIRE(image.width == 32);
   REQUIRE(image.channels == 3);
@@ -206,13 +206,13 @@ TEST_CASE("CIFAR10 on the real archive: sizes, classes, first records, a loader 
   // The first record of each set, against the raw bytes of its .bin member.
   for (auto [set, member] : {std::pair{&train, "data_batch_1.bin"}, {&test, "test_batch.bin"}}) {
     INFO(member);
-    data::TarReader tar(real_cifar_archive);
+    download::TarReader tar(real_cifar_archive);
     Bytes records;
     while (auto entry = tar.next())
       if (entry->name == std::string("cifar-10-batches-bin/") + member) records = tar.read_member();
     REQUIRE(records.size() == 10'000 * 3073);
     REQUIRE(set->targets()[0] == records[0]);
-    data::Image first = (*set)[0].input;
+    io::Image first = (*set)[0].input;
     for (auto [y, x] : {std::pair{0, 0}, {7, 30}, {31, 31}})
       for (int c = 0; c < 3; ++c) REQUIRE(first.at(y, x, c) == record_pixel(records, 0, y, x, c));
   }

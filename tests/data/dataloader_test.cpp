@@ -17,7 +17,7 @@ struct CountingDataset {
   std::shared_ptr<std::atomic<int>> fetched = std::make_shared<std::atomic<int>>(0);
 
   std::int64_t size() const { return count; }
-  data::Example<Tensor<cpu, float>> get(std::int64_t index, Generator& generator) const {
+  datasets::Example<Tensor<cpu, float>> get(std::int64_t index, Generator& generator) const {
     ++*fetched;
     if (index == throw_at) fail("example ", index, " is unreadable");
     return {Tensor<cpu, float>::from({1, 2}, {float(index), generator.uniform01<float>()}),
@@ -106,7 +106,7 @@ TEST_CASE("DataLoader batches do not depend on num_workers, random draws include
 
 TEST_CASE("DataLoader with augmentation over an image dataset is reproducible across worker counts",
           "[fast][data]") {
-  auto images = std::make_shared<data::ImageSet>();
+  auto images = std::make_shared<datasets::ImageSet>();
   images->height = images->width = 8;
   images->channels = 3;
   for (int i = 0; i < 20 * 8 * 8 * 3; ++i)
@@ -114,7 +114,7 @@ TEST_CASE("DataLoader with augmentation over an image dataset is reproducible ac
   for (int i = 0; i < 20; ++i) images->labels.push_back(i % 10);
   auto augment = transforms::Compose(transforms::RandomCrop(8, 2),
                                      transforms::RandomHorizontalFlip(), transforms::ToTensor());
-  data::LabelledImages dataset(images, augment);
+  datasets::LabelledImages dataset(images, augment);
   data::DataLoader serial(dataset, {.batch_size = 6, .shuffle = true, .seed = 7});
   data::DataLoader parallel(dataset,
                             {.batch_size = 6, .shuffle = true, .num_workers = 2, .seed = 7});
@@ -162,12 +162,12 @@ TEST_CASE("DataLoader checks its options and the examples' sizes", "[fast][data]
   REQUIRE_THROWS_WITH(data::DataLoader(CountingDataset{}, {.num_workers = -1}),
                       "DataLoader: num_workers is -1, expected >= 0");
 
-  auto images = std::make_shared<data::ImageSet>();
+  auto images = std::make_shared<datasets::ImageSet>();
   images->height = images->width = 4;
   images->channels = 1;
   images->pixels.assign(2 * 16, 0);
   images->labels = {0, 1};
-  data::LabelledImages dataset(
+  datasets::LabelledImages dataset(
       images, transforms::Compose(transforms::Resize(4, 4), transforms::CenterCrop(3),
                                   transforms::ToTensor()));
   data::DataLoader fine(dataset, {.batch_size = 2});
@@ -175,7 +175,7 @@ TEST_CASE("DataLoader checks its options and the examples' sizes", "[fast][data]
 
   struct TwoSizes {
     std::int64_t size() const { return 2; }
-    data::Example<Tensor<cpu, float>> get(std::int64_t index, Generator&) const {
+    datasets::Example<Tensor<cpu, float>> get(std::int64_t index, Generator&) const {
       return {Tensor<cpu, float>::zeros({1, 2 + index, 2}), 0};
     }
   };

@@ -16,7 +16,7 @@ using namespace tapenet::testing;
 
 TEST_CASE("MD5 matches RFC 1321's test suite", "[fast][data]") {
   auto md5 = [](const std::string& text) {
-    data::Md5 hash;
+    download::Md5 hash;
     hash.update(text.data(), text.size());
     return hash.hex_digest();
   };
@@ -26,7 +26,7 @@ TEST_CASE("MD5 matches RFC 1321's test suite", "[fast][data]") {
   REQUIRE(md5("abcdefghijklmnopqrstuvwxyz") == "c3fcd3d76192e4007dfb496cca67e13b");
   REQUIRE(md5("12345678901234567890123456789012345678901234567890123456789012345678901234567890") ==
           "57edf4a22be3c955ac49da2e2107b67a");
-  data::Md5 pieces;  // fed in pieces that straddle the 64-byte blocks
+  download::Md5 pieces;  // fed in pieces that straddle the 64-byte blocks
   std::string text(1000, 'a');
   for (std::size_t i = 0; i < text.size(); i += 37)
     pieces.update(text.data() + i, std::min<std::size_t>(37, text.size() - i));
@@ -130,7 +130,7 @@ class LoopbackServer {
 };
 
 std::string md5_of(const Bytes& bytes) {
-  data::Md5 hash;
+  download::Md5 hash;
   hash.update(bytes.data(), bytes.size());
   return hash.hex_digest();
 }
@@ -145,13 +145,13 @@ TEST_CASE("download_file fetches, checks the MD5 and renames into place",
   const std::string target = dir / "cifar-10-binary.tar.gz";
 
   SECTION("a good download") {
-    data::download_file(server.url(), target, {.expected_md5 = md5_of(archive)});
+    download::download_file(server.url(), target, {.expected_md5 = md5_of(archive)});
     REQUIRE(read_bytes(target) == archive);
     REQUIRE_FALSE(std::filesystem::exists(target + ".part"));
   }
   SECTION("a wrong checksum leaves no file behind") {
     REQUIRE_THROWS_WITH(
-        data::download_file(server.url(), target, {.expected_md5 = std::string(32, '0')}),
+        download::download_file(server.url(), target, {.expected_md5 = std::string(32, '0')}),
         "downloaded " + server.url() + " but its MD5 is " + md5_of(archive) + ", expected " +
             std::string(32, '0') + " (a damaged or different file; it was removed, try again)");
     REQUIRE_FALSE(std::filesystem::exists(target));
@@ -160,28 +160,28 @@ TEST_CASE("download_file fetches, checks the MD5 and renames into place",
   SECTION("a dropped connection keeps the part, and the next try resumes from it") {
     server.set_mode(LoopbackServer::Mode::drop_halfway);
     REQUIRE_THROWS_WITH(
-        data::download_file(server.url(), target, {.expected_md5 = md5_of(archive)}),
+        download::download_file(server.url(), target, {.expected_md5 = md5_of(archive)}),
         Catch::Contains("failed: ") && Catch::Contains("bytes are kept in " + target + ".part") &&
             Catch::Contains("put the file at " + target + " yourself"));
     REQUIRE_FALSE(std::filesystem::exists(target));
     const auto kept = static_cast<std::int64_t>(std::filesystem::file_size(target + ".part"));
     REQUIRE(kept == static_cast<std::int64_t>(archive.size() / 2));
     server.set_mode(LoopbackServer::Mode::serve);
-    data::download_file(server.url(), target, {.expected_md5 = md5_of(archive)});
+    download::download_file(server.url(), target, {.expected_md5 = md5_of(archive)});
     REQUIRE(server.last_range_start() == kept);
     REQUIRE(read_bytes(target) == archive);
   }
   SECTION("a server that ignores the range request: the part is started over") {
     write_bytes(target + ".part", Bytes(100, 7));
     server.set_mode(LoopbackServer::Mode::ignore_range);
-    data::download_file(server.url(), target, {.expected_md5 = md5_of(archive)});
+    download::download_file(server.url(), target, {.expected_md5 = md5_of(archive)});
     REQUIRE(server.requests() == 2);  // curl notices the 200 and stops; the second asks for all
     REQUIRE(server.last_range_start() == 0);
     REQUIRE(read_bytes(target) == archive);
   }
   SECTION("an HTTP error") {
     server.set_mode(LoopbackServer::Mode::not_found);
-    REQUIRE_THROWS_WITH(data::download_file(server.url(), target), Catch::Contains("404"));
+    REQUIRE_THROWS_WITH(download::download_file(server.url(), target), Catch::Contains("404"));
     REQUIRE_FALSE(std::filesystem::exists(target + ".part"));
   }
 }

@@ -42,7 +42,7 @@ TEST_CASE("FashionMNIST reads IDX files, gzipped or not", "[fast][data]") {
   REQUIRE(train.size() == 3);
   REQUIRE(train[0].label == 9);
   REQUIRE(train.classes()[9] == "Ankle boot");
-  data::Image image = train[1].input;
+  io::Image image = train[1].input;
   REQUIRE(image.channels == 1);
   REQUIRE(image.at(2, 5, 0) == static_cast<std::uint8_t>((28 * 28 + 2 * 28 + 5) * 7));
   datasets::FashionMNIST test(

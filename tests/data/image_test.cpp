@@ -6,7 +6,7 @@
 
 using namespace tapenet;
 using namespace tapenet::testing;
-using data::Image;
+using io::Image;
 
 namespace {
 
@@ -70,7 +70,7 @@ TEST_CASE("load_image decodes GIF, BMP, TGA and 16-bit PNG exactly as PIL's conv
     INFO(file);
     std::string name = std::string("decode_") + file;
     std::replace(name.begin(), name.end(), '.', '_');
-    REQUIRE(data::load_image(image_fixture(file)) == pil_decoded(name));
+    REQUIRE(io::load_image(image_fixture(file)) == pil_decoded(name));
   }
 }
 
@@ -80,7 +80,7 @@ TEST_CASE("load_image decodes JPEG close to PIL (the two decoders round differen
     INFO(file);
     std::string name = std::string("decode_") + file;
     std::replace(name.begin(), name.end(), '.', '_');
-    Image ours = data::load_image(image_fixture(file)), pil = pil_decoded(name);
+    Image ours = io::load_image(image_fixture(file)), pil = pil_decoded(name);
     REQUIRE(ours.height == pil.height);
     REQUIRE(ours.width == pil.width);
     REQUIRE(ours.channels == 3);
@@ -95,8 +95,8 @@ TEST_CASE("save_png and load_image round-trip every channel count to RGB", "[fas
     Image image = Image::zeros(5, 7, channels);
     for (std::size_t i = 0; i < image.pixels.size(); ++i)
       image.pixels[i] = static_cast<std::uint8_t>(i * 29);
-    data::save_png(image, dir / "out.png");
-    Image back = data::load_image(dir / "out.png");
+    io::save_png(image, dir / "out.png");
+    Image back = io::load_image(dir / "out.png");
     REQUIRE(back == transforms::ToRGB()(image));
   }
 }
@@ -114,7 +114,7 @@ TEST_CASE("load_image keeps the high byte of 16-bit RGB samples", "[fast][data]"
       }
   }
   write_bytes(dir / "rgb16.png", png_file(3, 2, 16, 2, rows));
-  Image image = data::load_image(dir / "rgb16.png");
+  Image image = io::load_image(dir / "rgb16.png");
   REQUIRE(image.channels == 3);
   REQUIRE(image.at(1, 2, 1) == static_cast<std::uint8_t>((1000 * (9 + 6 + 1) + 255) >> 8));
 }
@@ -122,27 +122,27 @@ TEST_CASE("load_image keeps the high byte of 16-bit RGB samples", "[fast][data]"
 TEST_CASE("load_image rejects what is not a whole, sane image before allocating", "[fast][data]") {
   TempDir dir;
   SECTION("missing") {
-    REQUIRE_THROWS_WITH(data::load_image(dir / "nope.png"), dir / "nope.png" + ": no such file");
+    REQUIRE_THROWS_WITH(io::load_image(dir / "nope.png"), dir / "nope.png" + ": no such file");
   }
   SECTION("empty") {
     write_bytes(dir / "empty.png", {});
-    REQUIRE_THROWS_WITH(data::load_image(dir / "empty.png"),
+    REQUIRE_THROWS_WITH(io::load_image(dir / "empty.png"),
                         dir / "empty.png" + ": empty file, expected an image");
   }
   SECTION("not an image") {
     write_bytes(dir / "notes.png", text_bytes("these are my notes, not a picture\n"));
-    REQUIRE_THROWS_WITH(data::load_image(dir / "notes.png"),
+    REQUIRE_THROWS_WITH(io::load_image(dir / "notes.png"),
                         Catch::StartsWith(dir / "notes.png" + ": not an image stb_image can read"));
   }
   SECTION("truncated") {
     Image image = Image::zeros(40, 40, 3);
     for (std::size_t i = 0; i < image.pixels.size(); ++i)
       image.pixels[i] = static_cast<std::uint8_t>(i * 7919 % 256);
-    data::save_png(image, dir / "whole.png");
+    io::save_png(image, dir / "whole.png");
     Bytes bytes = read_bytes(dir / "whole.png");
     bytes.resize(bytes.size() / 2);
     write_bytes(dir / "cut.png", bytes);
-    REQUIRE_THROWS_WITH(data::load_image(dir / "cut.png"),
+    REQUIRE_THROWS_WITH(io::load_image(dir / "cut.png"),
                         Catch::StartsWith(dir / "cut.png" + ": cannot decode the image"));
   }
   SECTION("truncated BMP, GIF, TGA and JPEG, which stb alone would fill in") {
@@ -151,7 +151,7 @@ TEST_CASE("load_image rejects what is not a whole, sane image before allocating"
       bytes.resize(bytes.size() * 6 / 10);
       const std::string cut = dir / (std::string("cut_") + file);
       write_bytes(cut, bytes);
-      REQUIRE_THROWS_WITH(data::load_image(cut),
+      REQUIRE_THROWS_WITH(io::load_image(cut),
                           Catch::StartsWith(cut + ": the image is cut short") ||
                               Catch::StartsWith(cut + ": cannot decode the image"));
     }
@@ -159,7 +159,7 @@ TEST_CASE("load_image rejects what is not a whole, sane image before allocating"
   SECTION("a huge declared size") {
     write_bytes(dir / "bomb.png", png_file(10'000, 10'000, 8, 2, Bytes(10, 0)));
     REQUIRE_THROWS_WITH(
-        data::load_image(dir / "bomb.png"),
+        io::load_image(dir / "bomb.png"),
         dir / "bomb.png" + ": declares 10000x10000 pixels, more than the limit of 89478485");
   }
 }
@@ -167,16 +167,16 @@ TEST_CASE("load_image rejects what is not a whole, sane image before allocating"
 TEST_CASE("save_png fails with the path and keeps an existing file whole", "[fast][data]") {
   TempDir dir;
   REQUIRE_THROWS_WITH(
-      data::save_png(Image::zeros(2, 2, 3), dir / "no/such/folder/x.png"),
+      io::save_png(Image::zeros(2, 2, 3), dir / "no/such/folder/x.png"),
       Catch::StartsWith(dir / "no/such/folder/x.png" + ": cannot create a temporary file"));
-  REQUIRE_THROWS_WITH(data::save_png(Image{}, dir / "x.png"),
+  REQUIRE_THROWS_WITH(io::save_png(Image{}, dir / "x.png"),
                       dir / "x.png" + ": cannot save an image of 0x0x0 with 0 bytes");
 }
 
 TEST_CASE("labelled_grid draws each image zoomed with its caption underneath", "[fast][data]") {
   auto images = Tensor<cpu, float>::full({3, 3, 4, 4}, 0.5f);
   images.set({1, 0, 0, 0}, 1.0f);
-  Image picture = data::labelled_grid(images, {"cat", "dog", "GroundTruth: ship\nPredicted: frog"},
+  Image picture = draw::labelled_grid(images, {"cat", "dog", "GroundTruth: ship\nPredicted: frog"},
                                       {.nrow = 2, .zoom = 2, .padding = 4});
   // layout: cells as wide as the longest caption, two rows of cells
   const std::int64_t text_width = picture.width;
@@ -195,6 +195,6 @@ TEST_CASE("labelled_grid draws each image zoomed with its caption underneath", "
   };
   REQUIRE(dark_pixels(4 + 8, 4 + 8 + 10, 4, 4 + 20) > 5);
   REQUIRE(dark_pixels(picture.height - 4, picture.height, 0, picture.width) == 0);  // padding
-  REQUIRE_THROWS_WITH(data::labelled_grid(images, {"one"}),
+  REQUIRE_THROWS_WITH(draw::labelled_grid(images, {"one"}),
                       "labelled_grid: 1 captions for 3 images");
 }

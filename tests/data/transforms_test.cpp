@@ -7,7 +7,7 @@
 
 using namespace tapenet;
 using namespace tapenet::testing;
-using data::Image;
+using io::Image;
 
 namespace {
 
@@ -83,7 +83,7 @@ TEST_CASE("ToTensor and Normalize match torchvision", "[fast][data][parity]") {
 }
 
 TEST_CASE("make_grid matches torchvision.utils.make_grid", "[fast][data][parity]") {
-  const std::vector<std::pair<std::string, data::GridOptions>> cases = {
+  const std::vector<std::pair<std::string, draw::GridOptions>> cases = {
       {"grid_default", {}},
       {"grid_nrow2_pad1", {.nrow = 2, .padding = 1, .pad_value = 0.5f}},
       {"grid_grey", {.nrow = 8, .padding = 2}},
@@ -91,7 +91,7 @@ TEST_CASE("make_grid matches torchvision.utils.make_grid", "[fast][data][parity]
   };
   for (const auto& [name, options] : cases) {
     INFO(name);
-    auto got = data::make_grid(data_fixtures().tensor<cpu>(name + ".input"), options);
+    auto got = draw::make_grid(data_fixtures().tensor<cpu>(name + ".input"), options);
     require_close(got, data_fixtures().tensor<cpu>(name + ".output"), 0, 0);
   }
 }
@@ -192,21 +192,21 @@ TEST_CASE("Transforms reject bad sizes with a message naming the value", "[fast]
   REQUIRE_THROWS_WITH(transforms::RandomHorizontalFlip(1.5),
                       "RandomHorizontalFlip: p = 1.5, expected 0 <= p <= 1");
   REQUIRE_THROWS_WITH(
-      data::make_grid(Tensor<cpu, float>::zeros({2, 2, 4, 4})),
+      draw::make_grid(Tensor<cpu, float>::zeros({2, 2, 4, 4})),
       "make_grid: expected N×C×H×W images with 1 or 3 channels, got shape [2, 2, 4, 4]");
 }
 
 TEST_CASE("unnormalize undoes Normalize; to_image rounds like save_image", "[fast][data]") {
   transforms::Normalize normalize({0.5, 0.4, 0.3}, {0.2, 0.25, 0.5});
   auto original = transforms::ToTensor()(patterned(4, 5, 3));
-  auto back = data::unnormalize(normalize(original.clone()), normalize.mean(), normalize.std());
+  auto back = draw::unnormalize(normalize(original.clone()), normalize.mean(), normalize.std());
   require_close(back, original, 1e-6, 1e-6);
   auto batch = Tensor<cpu, float>::zeros({2, 3, 1, 1});
   batch.set({1, 2, 0, 0}, -2.0f);
-  REQUIRE(data::unnormalize(batch, {0.5, 0.4, 0.3}, {0.2, 0.25, 0.5}).at({1, 2, 0, 0}) ==
+  REQUIRE(draw::unnormalize(batch, {0.5, 0.4, 0.3}, {0.2, 0.25, 0.5}).at({1, 2, 0, 0}) ==
           Approx(-0.7));
 
   auto values = Tensor<cpu, float>::from({1, 1, 4}, {-0.5f, 0.5f / 255, 0.4f / 255, 2.0f});
-  Image image = data::to_image(values);
+  Image image = draw::to_image(values);
   REQUIRE(image.pixels == std::vector<std::uint8_t>{0, 1, 0, 255});
 }

@@ -19,14 +19,14 @@ auto small_network() {
 using Network = decltype(small_network());
 
 auto augmented_images() {
-  auto images = std::make_shared<data::ImageSet>();
+  auto images = std::make_shared<datasets::ImageSet>();
   images->height = images->width = 8;
   images->channels = 3;
   std::mt19937 random(4);
   for (int i = 0; i < 24 * 8 * 8 * 3; ++i)
     images->pixels.push_back(static_cast<std::uint8_t>(random()));
   for (int i = 0; i < 24; ++i) images->labels.push_back(i % 10);
-  return data::LabelledImages(
+  return datasets::LabelledImages(
       images, transforms::Compose(transforms::RandomCrop(8, 2), transforms::RandomHorizontalFlip(),
                                   transforms::ToTensor()));
 }

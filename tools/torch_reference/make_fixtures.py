@@ -107,10 +107,51 @@ def print_fixtures():
     return lines
 
 
+def maths_fixtures():
+    """Non-recording tensor maths: each case's inputs and PyTorch's result, named `out`."""
+    torch.manual_seed(2)
+    a, b, row = torch.randn(3, 4), torch.randn(3, 4), torch.randn(4)
+    positive = torch.rand(3, 4) + 0.1
+    x = torch.randn(2, 3, 4)
+    ties = torch.tensor([[1.0, 3.0, 3.0, 0.0], [float("nan"), 2.0, float("nan"), 5.0], [-1.0, -1.0, -1.0, -1.0]])
+    labels = torch.tensor([0, 1, 2])
+    cases = {
+        "add": ({"a": a, "b": row}, a + row),
+        "sub": ({"a": a, "b": b}, a - b),
+        "mul": ({"a": a, "b": row}, a * row),
+        "div": ({"a": a, "b": positive}, a / positive),
+        "add_scalar": ({"a": a}, a + 2.5),
+        "scalar_sub": ({"a": a}, 1 - a),
+        "mul_scalar": ({"a": a}, a * 3),
+        "scalar_div": ({"a": positive}, 2 / positive),
+        "neg": ({"a": a}, -a),
+        "exp": ({"a": a}, torch.exp(a)),
+        "log": ({"a": positive}, torch.log(positive)),
+        "sqrt": ({"a": positive}, torch.sqrt(positive)),
+        "sum_dim1": ({"a": x}, x.sum(1)),
+        "sum_last_keepdim": ({"a": x}, x.sum(-1, keepdim=True)),
+        "mean_dim0": ({"a": x}, x.mean(0)),
+        "max_dim2": ({"a": x}, x.max(2).values),
+        "argmax_dim1": ({"a": x}, x.argmax(1)),
+        "argmax_ties": ({"a": ties}, ties.argmax(1)),
+        "max_ties": ({"a": ties}, ties.max(1).values),
+        "softmax_dim1": ({"a": a * 3}, torch.softmax(a * 3, 1)),
+        "softmax_dim0": ({"a": x}, torch.softmax(x, 0)),
+        "correct": ({"a": ties[:, 1:], "labels": labels}, (ties[:, 1:].argmax(1) == labels).sum()),
+    }
+    lines = []
+    for case, (inputs, out) in cases.items():
+        for k, v in inputs.items():
+            lines.append(tensor_line(f"{case}.{k}", v))
+        lines.append(tensor_line(f"{case}.out", out))
+    return lines
+
+
 def main():
     FIXTURES.mkdir(parents=True, exist_ok=True)
     header = f"# written by tools/torch_reference/make_fixtures.py with torch {torch.__version__}; do not edit"
-    for name, lines in (("autograd.txt", autograd_fixtures()), ("print.txt", print_fixtures())):
+    for name, lines in (("autograd.txt", autograd_fixtures()), ("print.txt", print_fixtures()),
+                        ("maths.txt", maths_fixtures())):
         (FIXTURES / name).write_text("\n".join([header] + lines) + "\n")
         print(f"wrote {FIXTURES / name}: {len(lines)} lines")
 

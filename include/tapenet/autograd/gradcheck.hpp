@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "tapenet/autograd/arithmetic.hpp"
-#include "tapenet/autograd/reduction.hpp"
+#include "tapenet/ops/arithmetic.hpp"
+#include "tapenet/ops/reduction.hpp"
 
 namespace tapenet {
 

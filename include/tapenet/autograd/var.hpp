@@ -6,7 +6,7 @@
 
 #include "tapenet/autograd/grad_mode.hpp"
 #include "tapenet/autograd/tape.hpp"
-#include "tapenet/backend/kernels/elementwise.hpp"
+#include "tapenet/tensor/maths.hpp"
 #include "tapenet/core/tensor.hpp"
 
 namespace tapenet {
@@ -60,7 +60,7 @@ class Var {
   // Gradients add up: a variable used twice receives both contributions, and two backward()
   // calls without zero_grad() in between sum their gradients, as in PyTorch.
   void accumulate_grad(const Tensor<B, T>& grad) const {
-    node_->grad = node_->grad.defined() ? kernels::zip(node_->grad, grad, kernels::Add{}) : grad;
+    node_->grad = node_->grad.defined() ? node_->grad + grad : grad;
   }
 
   // Computes d(this)/d(leaf) for every leaf that requires grad, then frees the tape.

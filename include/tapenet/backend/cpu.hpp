@@ -1,126 +1,73 @@
 #pragma once
+// The CPU backend's compute: kernels spread over cores with OpenMP, and matrix products by Eigen,
+// whose GEMM is blocked for the caches and vectorised. Its memory is in cpu_storage.hpp.
 #include <omp.h>
 
 #include <Eigen/Core>
-#include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
-#include <memory>
-#include <mutex>
-#include <new>
-#include <string_view>
-#include <unordered_map>
-#include <vector>
 
-#include "tapenet/backend/block_cache.hpp"
-#include "tapenet/core/backend.hpp"
+#include "tapenet/backend/cpu_storage.hpp"
 #include "tapenet/core/error.hpp"
 
 namespace tapenet {
 
-namespace detail {
-// Host memory for the block cache: aligned for AVX-512.
-struct HostMemory {
-  static constexpr std::size_t alignment = 64;  // one cache line, one AVX-512 register
-  static void* obtain(std::size_t bytes) { return std::aligned_alloc(alignment, bytes); }
-  static void release(void* block) { std::free(block); }
-  [[noreturn]] static void out_of_memory(std::size_t) { throw std::bad_alloc(); }
-};
-}  // namespace detail
-
-// The CPU backend: host memory aligned for AVX-512, kernels spread over cores with OpenMP, and
-// matrix products by Eigen, whose GEMM is blocked for the caches and vectorised.
-struct cpu {
-  static constexpr std::string_view name() { return "cpu"; }
-
-  // Below this many elements a kernel runs on one thread: waking the others costs more than it
-  // saves. Measured with tools/bench/parallel_grain.cpp on 2 cores: one thread wins below about
-  // 1000 elements of a cheap kernel, two are 1.6x faster at 4096.
-  static constexpr std::int64_t parallel_grain = 4096;
-
-  template <class T>
-  static std::shared_ptr<T> allocate(std::int64_t count) {
-    return detail::BlockCache<detail::HostMemory>::instance().allocate<T>(count);
-  }
-
-  // Returns the cached free blocks to the operating system (like torch.cuda.empty_cache()).
-  static void empty_cache() { detail::BlockCache<detail::HostMemory>::instance().clear(); }
-  static std::size_t cached_bytes() {
-    return detail::BlockCache<detail::HostMemory>::instance().cached_bytes();
-  }
-
-  template <class T>
-  static void copy(T* out, const T* in, std::int64_t count) {
-    if (count > 0) std::memcpy(out, in, static_cast<std::size_t>(count) * sizeof(T));
-  }
-  template <class T>
-  static void upload(T* device_out, const T* host_in, std::int64_t count) {
-    copy(device_out, host_in, count);
-  }
-  template <class T>
-  static void download(T* host_out, const T* device_in, std::int64_t count) {
-    copy(host_out, device_in, count);
-  }
-
-  // Each thread works on its own copy of the kernel: the compiler can then see that the kernel's
-  // fields (pointers, sizes) cannot change when the kernel writes its output, keep them in
-  // registers and vectorise the loop. With one shared copy it must reload them at every element.
-  template <class Kernel>
-  static void for_each(std::int64_t count, Kernel kernel) {
+// Each thread works on its own copy of the kernel: the compiler can then see that the kernel's
+// fields (pointers, sizes) cannot change when the kernel writes its output, keep them in registers
+// and vectorise the loop. With one shared copy it must reload them at every element.
+template <class Kernel>
+void cpu::for_each(std::int64_t count, Kernel kernel) {
 #pragma omp parallel if (count >= parallel_grain)
-    {
-      const Kernel local = kernel;
+  {
+    const Kernel local = kernel;
 #pragma omp for simd schedule(static)
-      for (std::int64_t i = 0; i < count; ++i) local(i);
-    }
+    for (std::int64_t i = 0; i < count; ++i) local(i);
   }
+}
 
-  // For kernels whose every call does a row's or a channel's worth of work: few calls, each
-  // costly, so the grain is counted in elements of work rather than in calls.
-  template <class Kernel>
-  static void for_each(std::int64_t count, Kernel kernel, std::int64_t work_per_call) {
+// For kernels whose every call does a row's or a channel's worth of work: few calls, each costly,
+// so the grain is counted in elements of work rather than in calls.
+template <class Kernel>
+void cpu::for_each(std::int64_t count, Kernel kernel, std::int64_t work_per_call) {
 #pragma omp parallel if (count > 1 && count * work_per_call >= parallel_grain)
-    {
-      const Kernel local = kernel;
+  {
+    const Kernel local = kernel;
 #pragma omp for schedule(static)
-      for (std::int64_t i = 0; i < count; ++i) local(i);
-    }
+    for (std::int64_t i = 0; i < count; ++i) local(i);
   }
+}
 
-  template <class T>
-  static T sum(const T* data, std::int64_t count) {
-    T total = 0;
+template <class T>
+T cpu::sum(const T* data, std::int64_t count) {
+  T total = 0;
 #pragma omp parallel for reduction(+ : total) schedule(static) if (count >= parallel_grain)
-    for (std::int64_t i = 0; i < count; ++i) total += data[i];
-    return total;
-  }
+  for (std::int64_t i = 0; i < count; ++i) total += data[i];
+  return total;
+}
 
-  template <class T>
-  static void gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n,
-                   std::int64_t k, T alpha, const T* a, const T* b, T beta, T* c) {
-    using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    Eigen::Map<const Matrix> A(a, transpose_a ? k : m, transpose_a ? m : k);
-    Eigen::Map<const Matrix> B(b, transpose_b ? n : k, transpose_b ? k : n);
-    Eigen::Map<Matrix> C(c, m, n);
-    auto multiply = [&](const auto& op_a, const auto& op_b) {
-      if (beta == T(0)) {
-        C.noalias() = alpha * (op_a * op_b);  // C may hold garbage: never read it
-      } else {
-        if (beta != T(1)) C *= beta;
-        C.noalias() += alpha * (op_a * op_b);
-      }
-    };
-    if (!transpose_a && !transpose_b)
-      multiply(A, B);
-    else if (!transpose_a)
-      multiply(A, B.transpose());
-    else if (!transpose_b)
-      multiply(A.transpose(), B);
-    else
-      multiply(A.transpose(), B.transpose());
-  }
-};
+template <class T>
+void cpu::gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k,
+               T alpha, const T* a, const T* b, T beta, T* c) {
+  using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  Eigen::Map<const Matrix> A(a, transpose_a ? k : m, transpose_a ? m : k);
+  Eigen::Map<const Matrix> B(b, transpose_b ? n : k, transpose_b ? k : n);
+  Eigen::Map<Matrix> C(c, m, n);
+  auto multiply = [&](const auto& op_a, const auto& op_b) {
+    if (beta == T(0)) {
+      C.noalias() = alpha * (op_a * op_b);  // C may hold garbage: never read it
+    } else {
+      if (beta != T(1)) C *= beta;
+      C.noalias() += alpha * (op_a * op_b);
+    }
+  };
+  if (!transpose_a && !transpose_b)
+    multiply(A, B);
+  else if (!transpose_a)
+    multiply(A, B.transpose());
+  else if (!transpose_b)
+    multiply(A.transpose(), B);
+  else
+    multiply(A.transpose(), B.transpose());
+}
 
 // How many threads the CPU kernels and Eigen's GEMM use (like torch.set_num_threads).
 // The default is every core the machine has.

@@ -141,6 +141,38 @@ class Tensor {
     return view;
   }
 
+  // The same data with a dimension of size 1 inserted before `dim`, like x.unsqueeze(dim):
+  // a [C] vector unsqueezed at 0 is a [1, C] row. Negative dims count from the end.
+  Tensor unsqueeze(int dim) const {
+    if (dim < -shape_.rank() - 1 || dim > shape_.rank())
+      fail("unsqueeze: dimension ", dim, " is out of range for shape ", shape_);
+    auto dims = shape_.dims();
+    dims.insert(dims.begin() + (dim < 0 ? dim + shape_.rank() + 1 : dim), 1);
+    return reshape(dims);
+  }
+  // Without dimension `dim` if its size is 1 (else unchanged, as in PyTorch); squeeze() drops
+  // every dimension of size 1.
+  Tensor squeeze(int dim) const {
+    if (dim < -shape_.rank() || dim >= shape_.rank())
+      fail("squeeze: dimension ", dim, " is out of range for shape ", shape_);
+    auto dims = shape_.dims();
+    auto at = dims.begin() + (dim < 0 ? dim + shape_.rank() : dim);
+    if (*at == 1) dims.erase(at);
+    return reshape(dims);
+  }
+  Tensor squeeze() const {
+    auto dims = shape_.dims();
+    std::erase(dims, 1);
+    return reshape(dims);
+  }
+
+  // The sum and the mean of all elements, as one-element tensors (shape []), like x.sum().
+  Tensor sum() const { return full(Shape{}, B::sum(data(), numel())); }
+  Tensor mean() const {
+    if (numel() == 0) fail("mean(): the tensor is empty (shape ", shape_, ")");
+    return full(Shape{}, B::sum(data(), numel()) / T(numel()));
+  }
+
   Tensor clone() const {
     Tensor copy = empty(shape_);
     if (numel() > 0) B::copy(copy.data(), data(), numel());
@@ -175,19 +207,5 @@ class Tensor {
   Shape shape_;
   std::shared_ptr<T> storage_;
 };
-
-// The index of the largest value in each row of an N×C matrix, like torch.max(x, 1)'s indices:
-// the predicted class of each image, from the network's logits. Ties go to the first.
-template <Backend B, class T>
-std::vector<std::int64_t> argmax_rows(const Tensor<B, T>& matrix) {
-  if (matrix.dim() != 2) fail("argmax_rows: expected an N×C matrix, got shape ", matrix.shape());
-  const std::int64_t rows = matrix.size(0), columns = matrix.size(1);
-  std::vector<T> values = matrix.to_vector();
-  std::vector<std::int64_t> best(static_cast<std::size_t>(rows), 0);
-  for (std::int64_t r = 0; r < rows; ++r)
-    for (std::int64_t c = 1; c < columns; ++c)
-      if (values[r * columns + c] > values[r * columns + best[r]]) best[r] = c;
-  return best;
-}
 
 }  // namespace tapenet

@@ -17,11 +17,11 @@
 #include <variant>
 #include <vector>
 
-#include "tapenet/backend/cpu.hpp"
+#include "tapenet/backend/cpu_storage.hpp"
 #include "tapenet/core/error.hpp"
 #include "tapenet/core/random.hpp"
 #include "tapenet/core/tensor.hpp"
-#include "tapenet/data/dataset.hpp"
+#include "tapenet/datasets/dataset.hpp"
 
 namespace tapenet::data {
 
@@ -52,7 +52,7 @@ inline std::uint64_t mix_seed(std::uint64_t value) {
 
 }  // namespace detail
 
-template <Dataset D>
+template <datasets::Dataset D>
 class DataLoader {
   using Example = decltype(std::declval<const D&>().get(0, std::declval<Generator&>()));
   using Input = decltype(Example::input);

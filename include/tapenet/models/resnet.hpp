@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "tapenet/autograd/arithmetic.hpp"
+#include "tapenet/ops/arithmetic.hpp"
 #include "tapenet/nn/batchnorm.hpp"
 #include "tapenet/nn/conv.hpp"
 #include "tapenet/nn/linear.hpp"

@@ -1,6 +1,6 @@
 #pragma once
-#include "tapenet/autograd/activation.hpp"
-#include "tapenet/autograd/reshape.hpp"
+#include "tapenet/ops/activation.hpp"
+#include "tapenet/ops/reshape.hpp"
 #include "tapenet/nn/module.hpp"
 
 namespace tapenet::nn {

@@ -1,5 +1,5 @@
 #pragma once
-#include "tapenet/autograd/batchnorm.hpp"
+#include "tapenet/ops/batchnorm.hpp"
 #include "tapenet/nn/init.hpp"
 #include "tapenet/nn/module.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "tapenet/autograd/conv.hpp"
+#include "tapenet/ops/conv.hpp"
 #include "tapenet/nn/init.hpp"
 #include "tapenet/nn/module.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "tapenet/autograd/linear.hpp"
+#include "tapenet/ops/linear.hpp"
 #include "tapenet/nn/init.hpp"
 #include "tapenet/nn/module.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "tapenet/autograd/loss.hpp"
+#include "tapenet/ops/loss.hpp"
 
 namespace tapenet::nn {
 

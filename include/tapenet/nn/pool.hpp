@@ -1,5 +1,5 @@
 #pragma once
-#include "tapenet/autograd/pool.hpp"
+#include "tapenet/ops/pool.hpp"
 #include "tapenet/nn/activation.hpp"
 
 namespace tapenet::nn {

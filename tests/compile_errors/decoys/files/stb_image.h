@@ -1,0 +1,1 @@
+#error "a header that should not read files reached stb_image.h"
