@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "tapenet/core/error.hpp"
+
 namespace cli {
 
 inline std::string base64(const std::string& bytes) {
@@ -108,7 +110,8 @@ inline std::string report_html(const nlohmann::json& run, const std::string& bat
   const auto& h = run.at("hyperparameters");
   html << "<p>" << escape_html(run.at("arch").get<std::string>()) << " on "
        << escape_html(run.at("dataset").get<std::string>()) << ", " << run.at("epoch") << " of "
-       << h.at("epochs") << " epochs (" << run.at("step") << " steps), batch size "
+       << tapenet::count(h.at("epochs").get<std::int64_t>(), "epoch") << " ("
+       << tapenet::count(run.at("step").get<std::int64_t>(), "step") << "), batch size "
        << h.at("batch_size") << ", lr " << h.at("lr")
        << (h.value("lr_schedule", "constant") == "cosine" ? " (cosine schedule)" : "")
        << ", momentum " << h.at("momentum") << ", weight decay " << h.at("weight_decay")

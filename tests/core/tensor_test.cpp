@@ -49,6 +49,24 @@ TEMPLATE_TEST_CASE("bad element access and bad host data are clear errors", "[fa
   CHECK_THROWS_WITH(t.item(), Catch::Contains("6 elements"));
   CHECK_THROWS_WITH(Tensor<B>::from({2, 2}, {1, 2, 3}), Catch::Contains("3 values"));
   CHECK_THROWS_AS(t.at({0, -1}), Error);
+  // a count of one is singular
+  auto v = Tensor<B>::zeros({1});
+  CHECK_THROWS_WITH(v.at({0, 0}), "at(): tensor of shape [1] needs 1 index, got 2");
+  CHECK_THROWS_WITH(Tensor<B>::from({1}, {1, 2}),
+                    "Tensor::from: shape [1] holds 1 element but 2 values were given");
+  CHECK_THROWS_WITH(Tensor<B>::from({2}, {1}),
+                    "Tensor::from: shape [2] holds 2 elements but 1 value was given");
+  CHECK_THROWS_WITH(v.reshape({2}), "reshape: cannot view shape [1] (1 element) as [2]");
+}
+
+TEST_CASE("count() says 1 channel and 3 channels", "[fast]") {
+  CHECK(count(1, "channel") == "1 channel");
+  CHECK(count(3, "channel") == "3 channels");
+  CHECK(count(0, "channel") == "0 channels");
+  CHECK(count(std::size_t(1), "byte") == "1 byte");
+  CHECK(count(std::int64_t(-1), "byte") == "-1 bytes");
+  CHECK(count(1, "index", "indices") == "1 index");
+  CHECK(count(2, "index", "indices") == "2 indices");
 }
 
 TEMPLATE_TEST_CASE("randn and uniform give the same stream on every backend", "[fast]",

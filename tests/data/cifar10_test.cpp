@@ -180,7 +180,7 @@ TEST_CASE("CIFAR10 names the file and the problem for bad input", "[fast][data]"
     write_bytes(dir / "cifar-10-binary.tar.gz", small_cifar_archive(1));
     datasets::CIFAR10 d(root, {.train = false});
     require_error([&] { (void)d[1]; },
-                  "dataset index 1 is out of range for a dataset of 1 examples");
+                  "dataset index 1 is out of range for a dataset of 1 example");
   }
 }
 

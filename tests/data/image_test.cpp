@@ -14,11 +14,12 @@ std::string image_fixture(const std::string& file) {
   return std::string(TAPENET_FIXTURE_DIR) + "/images/" + file;
 }
 
+// H×W×C, or H×W for a grey image (PIL's layout)
 Image pil_decoded(const std::string& name) {
   static const Fixtures fixtures("data.txt");
   auto values = fixtures.tensor<cpu, double>(name).to_vector();
   auto shape = fixtures.tensor<cpu, double>(name).shape();
-  Image image = Image::zeros(shape[0], shape[1], shape[2]);
+  Image image = Image::zeros(shape[0], shape[1], shape.rank() == 3 ? shape[2] : 1);
   for (std::size_t i = 0; i < values.size(); ++i)
     image.pixels[i] = static_cast<std::uint8_t>(values[i]);
   return image;
@@ -86,6 +87,29 @@ TEST_CASE("load_image decodes JPEG close to PIL (the two decoders round differen
     REQUIRE(ours.channels == 3);
     REQUIRE(worst_difference(ours, pil) <= 8);
   }
+}
+
+TEST_CASE("load_image(path, 1) reads grey as PIL's convert('L'): exactly, JPEG aside",
+          "[fast][data][parity]") {
+  for (const char* file : {"palette.gif", "rgb.bmp", "rgba.tga", "grey16.png", "grey.jpg"}) {
+    INFO(file);
+    std::string name = std::string("decode_grey_") + file;
+    std::replace(name.begin(), name.end(), '.', '_');
+    Image grey = io::load_image(image_fixture(file), 1);
+    if (std::string(file) == "grey.jpg")  // the JPEG decoders round differently (see above)
+      REQUIRE(worst_difference(grey, pil_decoded(name)) <= 8);
+    else
+      REQUIRE(grey == pil_decoded(name));
+    REQUIRE(grey == io::to_grayscale(io::load_image(image_fixture(file))));
+  }
+  Image ours = io::load_image(image_fixture("rgb.jpg"), 1),
+        pil = pil_decoded("decode_grey_rgb_jpg");
+  REQUIRE(ours.channels == 1);
+  REQUIRE(ours.height == pil.height);
+  REQUIRE(worst_difference(ours, pil) <= 8);
+  REQUIRE_THROWS_WITH(io::load_image(image_fixture("rgb.bmp"), 4),
+                      "load_image: channels is 4, expected 1 (grey, as PIL's convert('L')) or 3 "
+                      "(RGB, as convert('RGB'))");
 }
 
 TEST_CASE("save_png and load_image round-trip every channel count to RGB", "[fast][data]") {
@@ -196,5 +220,5 @@ TEST_CASE("labelled_grid draws each image zoomed with its caption underneath", "
   REQUIRE(dark_pixels(4 + 8, 4 + 8 + 10, 4, 4 + 20) > 5);
   REQUIRE(dark_pixels(picture.height - 4, picture.height, 0, picture.width) == 0);  // padding
   REQUIRE_THROWS_WITH(draw::labelled_grid(images, {"one"}),
-                      "labelled_grid: 1 captions for 3 images");
+                      "labelled_grid: 1 caption for 3 images");
 }

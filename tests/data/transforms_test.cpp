@@ -82,6 +82,41 @@ TEST_CASE("ToTensor and Normalize match torchvision", "[fast][data][parity]") {
   require_close(got, data_fixtures().tensor<cpu>("to_tensor_normalize.output"), 1e-6, 1e-6);
 }
 
+TEST_CASE("Grayscale matches torchvision on PIL images (convert('L')) and on tensors",
+          "[fast][data][parity]") {
+  const Image rgb = fixture_image("grayscale.input");
+  REQUIRE(transforms::Grayscale()(rgb) == fixture_image("grayscale.output"));
+  REQUIRE(transforms::Grayscale(3)(rgb) == fixture_image("grayscale3.output"));
+  REQUIRE(io::to_grayscale(rgb) == fixture_image("grayscale.output"));
+  REQUIRE(transforms::Grayscale()(fixture_image("grayscale_rgba.input")) ==
+          fixture_image("grayscale_rgba.output"));  // alpha is dropped
+  const Image grey = fixture_image("grayscale.output");
+  REQUIRE(transforms::Grayscale()(grey) == grey);  // already grey: unchanged
+  const Image grey_alpha = patterned(3, 4, 2);
+  const Image no_alpha = transforms::Grayscale()(grey_alpha);
+  REQUIRE(no_alpha.channels == 1);
+  REQUIRE(no_alpha.at(2, 3, 0) == grey_alpha.at(2, 3, 0));
+
+  // on a tensor, rgb_to_grayscale's 0.2989 R + 0.587 G + 0.114 B, to the last bit of float32
+  const auto tensor = data_fixtures().tensor<cpu>("grayscale_tensor.input");
+  require_close(transforms::Grayscale()(tensor),
+                data_fixtures().tensor<cpu>("grayscale_tensor.output"), 0, 0);
+  require_close(transforms::Grayscale(3)(tensor),
+                data_fixtures().tensor<cpu>("grayscale3_tensor.output"), 0, 0);
+  const auto one_channel = data_fixtures().tensor<cpu>("grayscale_tensor.output");
+  require_close(transforms::Grayscale()(one_channel), one_channel, 0, 0);
+
+  // in a pipeline: a grey model's input, one channel
+  auto pipeline = transforms::Compose(transforms::Grayscale(), transforms::ToTensor());
+  REQUIRE(pipeline(rgb).shape() == Shape{1, 9, 11});
+
+  REQUIRE_THROWS_WITH(transforms::Grayscale(2),
+                      "Grayscale: num_output_channels is 2, expected 1 or 3");
+  REQUIRE_THROWS_WITH(
+      transforms::Grayscale()(Tensor<cpu, float>::zeros({2, 4, 4})),
+      "Grayscale: expected a C×H×W tensor with 1 or 3 channels, got shape [2, 4, 4]");
+}
+
 TEST_CASE("make_grid matches torchvision.utils.make_grid", "[fast][data][parity]") {
   const std::vector<std::pair<std::string, draw::GridOptions>> cases = {
       {"grid_default", {}},
@@ -188,7 +223,9 @@ TEST_CASE("Transforms reject bad sizes with a message naming the value", "[fast]
                       "Normalize: std contains 0, expected non-zero values");
   REQUIRE_THROWS_WITH(
       transforms::Normalize({0.1, 0.2, 0.3}, {1, 1, 1})(Tensor<cpu, float>::zeros({1, 2, 2})),
-      "Normalize: 3 means for a tensor of 1 channels");
+      "Normalize: 3 means for a tensor of 1 channel");
+  REQUIRE_THROWS_WITH(transforms::Normalize({0.5}, {0.5, 0.5}),
+                      "Normalize: mean has 1 value and std 2, expected the same non-zero number");
   REQUIRE_THROWS_WITH(transforms::RandomHorizontalFlip(1.5),
                       "RandomHorizontalFlip: p = 1.5, expected 0 <= p <= 1");
   REQUIRE_THROWS_WITH(

@@ -49,14 +49,17 @@ TEST_CASE("Sequential names its children 0, 1, ... and switches their mode", "[f
 
 TEST_CASE("composing layers whose channels do not match fails at construction", "[fast]") {
   CHECK_THROWS_WITH(nn::Sequential(nn::Conv2d<cpu>(3, 64, 3), nn::BatchNorm2d<cpu>(32)),
-                    "Sequential: layer 1 (BatchNorm2d) expects 32 input channels/features, but "
+                    "Sequential: layer 1 (BatchNorm2d) expects 32 input channels, but "
                     "layer 0 (Conv2d) gives 64");
   CHECK_THROWS_WITH(nn::Sequential(nn::Conv2d<cpu>(3, 16, 3), nn::ReLU<cpu>(),
                                    nn::MaxPool2d<cpu>(2), nn::Conv2d<cpu>(8, 4, 3)),
                     Catch::Contains("layer 3 (Conv2d) expects 8") &&
                         Catch::Contains("layer 2 (MaxPool2d) gives 16"));
   CHECK_THROWS_WITH(nn::Sequential(nn::Linear<cpu>(4, 6), nn::Linear<cpu>(5, 2)),
-                    Catch::Contains("layer 1 (Linear) expects 5"));
+                    "Sequential: layer 1 (Linear) expects 5 input features, but layer 0 (Linear) "
+                    "gives 6");
+  CHECK_THROWS_WITH(nn::Sequential(nn::Linear<cpu>(4, 6), nn::Linear<cpu>(1, 2)),
+                    Catch::Contains("layer 1 (Linear) expects 1 input feature, but"));
   // after Flatten the width depends on the image size: nothing to check
   CHECK_NOTHROW(
       nn::Sequential(nn::Conv2d<cpu>(3, 4, 3), nn::Flatten<cpu>(), nn::Linear<cpu>(100, 2)));
@@ -64,6 +67,57 @@ TEST_CASE("composing layers whose channels do not match fails at construction", 
   CHECK_THROWS_WITH(nn::Sequential(nn::Sequential(nn::Conv2d<cpu>(3, 4, 1), nn::ReLU<cpu>()),
                                    nn::Conv2d<cpu>(5, 2, 1)),
                     Catch::Contains("layer 1 (Conv2d) expects 5"));
+  // a nested Sequential's first layer may take channels or features
+  CHECK_THROWS_WITH(nn::Sequential(nn::Conv2d<cpu>(3, 4, 1),
+                                   nn::Sequential(nn::Conv2d<cpu>(1, 2, 1), nn::ReLU<cpu>())),
+                    "Sequential: layer 1 (Sequential) expects 1 input channel/feature, but layer "
+                    "0 (Conv2d) gives 4");
+}
+
+namespace {
+template <Backend B>
+struct TwoConvs {  // a composite of one's own, not a container
+  nn::Conv2d<B> conv{2, 2, 1};
+  nn::Sequential<nn::ReLU<B>, nn::Conv2d<B>> tail{nn::ReLU<B>(), nn::Conv2d<B>(3, 2, 1)};
+
+  Var<B> operator()(const Var<B>& x) { return tail(conv(x)); }
+  TAPENET_CHILDREN(conv, tail);
+};
+}  // namespace
+
+TEST_CASE("an error inside a Sequential names the layer: its index and type", "[fast]") {
+  nn::Sequential net(nn::Conv2d<cpu>(3, 4, 3, {.padding = 1}), nn::ReLU<cpu>(), nn::Flatten<cpu>(),
+                     nn::Linear<cpu>(4 * 5 * 5, 2));
+  CHECK_THROWS_WITH(
+      net(Var<cpu>(Tensor<cpu>::zeros({2, 1, 5, 5}))),
+      "layer 0 (Conv2d): conv2d: input has 1 channel but the weight [4, 3, 3, 3] expects 3");
+  CHECK_THROWS_WITH(
+      net(Var<cpu>(Tensor<cpu>::zeros({2, 3, 4, 4}))),
+      Catch::StartsWith("layer 3 (Linear): linear: input [2, 64] and weight [2, 100]"));
+  CHECK_THROWS_AS(net(Var<cpu>(Tensor<cpu>::zeros({2, 1, 5, 5}))), Error);  // still an Error
+
+  // nested Sequentials give a dotted path, the layer's name in named_parameters()
+  nn::Sequential outer(nn::Flatten<cpu>(), nn::Sequential(nn::ReLU<cpu>(), nn::Linear<cpu>(8, 2)));
+  try {
+    outer(Var<cpu>(Tensor<cpu>::zeros({2, 3, 2, 2})));
+    FAIL("no error");
+  } catch (const nn::LayerError& error) {
+    CHECK(error.path() == "1.1");
+    CHECK(error.type() == "Linear");
+    CHECK_THAT(error.reason(), Catch::StartsWith("linear: input [2, 12] and weight [2, 8]"));
+    CHECK(std::string(error.what()) == "layer 1.1 (Linear): " + error.reason());
+  }
+  // so does a Stack (ResNet's stages)
+  nn::Stack<nn::Linear<cpu>> stack({nn::Linear<cpu>(3, 3), nn::Linear<cpu>(3, 3)});
+  nn::Sequential with_stack(nn::ReLU<cpu>(), stack);
+  CHECK_THROWS_WITH(with_stack(Var<cpu>(Tensor<cpu>::zeros({1, 4}))),
+                    Catch::StartsWith("layer 1.0 (Linear): linear: "));
+
+  // a composite in between keeps its inner path apart: which of its children is its business
+  nn::Sequential with_block(nn::ReLU<cpu>(), TwoConvs<cpu>{});
+  CHECK_THROWS_WITH(with_block(Var<cpu>(Tensor<cpu>::zeros({1, 2, 3, 3}))),
+                    "layer 1 (Module): layer 1 (Conv2d): conv2d: input has 2 channels but the "
+                    "weight [2, 3, 1, 1] expects 3");
 }
 
 TEST_CASE("layer constructors reject impossible sizes", "[fast]") {
@@ -73,6 +127,8 @@ TEST_CASE("layer constructors reject impossible sizes", "[fast]") {
   nn::BatchNorm2d<cpu> bn(4);
   CHECK_THROWS_WITH(bn(Var<cpu>(Tensor<cpu>::zeros({2, 3, 2, 2}))),
                     "BatchNorm2d: input has 3 channels, expected 4");
+  CHECK_THROWS_WITH(bn(Var<cpu>(Tensor<cpu>::zeros({2, 1, 2, 2}))),
+                    "BatchNorm2d: input has 1 channel, expected 4");
 }
 
 TEST_CASE("initialisation follows PyTorch's and torchvision's and is reproducible", "[fast]") {

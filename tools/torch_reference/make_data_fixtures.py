@@ -7,6 +7,9 @@ Same line format as make_fixtures.py; images are int64 tensors of shape H x W x 
   to_tensor_normalize       ToTensor + Normalize on an image
   grid_*                    torchvision.utils.make_grid on a batch
   decode_*                  what PIL's Image.open(file).convert('RGB') reads from images/<file>
+  decode_grey_*             the same files read with convert('L')
+  grayscale*                torchvision's Grayscale(1 or 3) on PIL images (RGB, RGBA) and on a
+                            float tensor C x H x W (rgb_to_grayscale)
 """
 import io
 import numpy as np
@@ -88,11 +91,38 @@ def image_file_fixtures(rng):
         image.save(buffer, format={"gif": "GIF", "bmp": "BMP", "tga": "TGA", "jpg": "JPEG",
                                    "png": "PNG"}[file.split(".")[1]], **({"quality": 95} if file.endswith("jpg") else {}))
         (folder / file).write_bytes(buffer.getvalue())
-        decoded = Image.open(folder / file)
-        if decoded.mode in ("I", "I;16"):  # PIL clips 16-bit grey to 0..255 in convert('RGB');
-            array = (np.asarray(decoded).astype(np.int64) >> 8).astype(np.uint8)  # we keep the high byte
-            decoded = Image.fromarray(array, "L")
-        lines.append(image_line(f"decode_{file.replace('.', '_')}", decoded.convert("RGB")))
+        lines.append(image_line(f"decode_{file.replace('.', '_')}", decode(folder / file).convert("RGB")))
+    return lines
+
+
+def decode(path):
+    """The file as PIL opens it, but 16-bit grey as load_image reads it: PIL's convert('RGB') and
+    convert('L') clip its samples to 0..255, load_image keeps their high byte."""
+    decoded = Image.open(path)
+    if decoded.mode in ("I", "I;16"):
+        array = (np.asarray(decoded).astype(np.int64) >> 8).astype(np.uint8)
+        decoded = Image.fromarray(array, "L")
+    return decoded
+
+
+def grayscale_fixtures(rng):
+    """convert('L') of every fixture file, and torchvision's Grayscale on images and tensors."""
+    lines = []
+    for path in sorted((FIXTURES / "images").iterdir()):
+        lines.append(image_line(f"decode_grey_{path.name.replace('.', '_')}", decode(path).convert("L")))
+    rgb = smooth_noisy_image(rng, 9, 11, "RGB")
+    lines.append(image_line("grayscale.input", rgb))
+    lines.append(image_line("grayscale.output", T.Grayscale()(rgb)))
+    lines.append(image_line("grayscale3.output", T.Grayscale(num_output_channels=3)(rgb)))
+    rgba = np.dstack([np.asarray(smooth_noisy_image(rng, 6, 5, "RGB")),
+                      rng.integers(0, 256, (6, 5)).astype(np.uint8)])
+    lines.append(image_line("grayscale_rgba.input", Image.fromarray(rgba, "RGBA")))
+    lines.append(image_line("grayscale_rgba.output", T.Grayscale()(Image.fromarray(rgba, "RGBA"))))
+    torch.manual_seed(11)
+    tensor = torch.rand(3, 6, 7)
+    lines.append(tensor_line("grayscale_tensor.input", tensor))
+    lines.append(tensor_line("grayscale_tensor.output", T.Grayscale()(tensor)))
+    lines.append(tensor_line("grayscale3_tensor.output", T.Grayscale(num_output_channels=3)(tensor)))
     return lines
 
 
@@ -100,7 +130,7 @@ def main():
     rng = np.random.default_rng(7)
     header = (f"# written by tools/torch_reference/make_data_fixtures.py with torch {torch.__version__}, "
               f"torchvision {torchvision.__version__}; do not edit")
-    lines = [header] + transform_fixtures(rng) + image_file_fixtures(rng)
+    lines = [header] + transform_fixtures(rng) + image_file_fixtures(rng) + grayscale_fixtures(rng)
     (FIXTURES / "data.txt").write_text("\n".join(lines) + "\n")
     print(f"wrote {FIXTURES / 'data.txt'} and {FIXTURES / 'images'}/")
 

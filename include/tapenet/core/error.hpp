@@ -20,4 +20,14 @@ template <class... Parts>
   throw Error(message.str());
 }
 
+// count(1, "channel") is "1 channel" and count(3, "channel") "3 channels": a message says what a
+// person would write. A plural that is not the singular plus "s" is given: count(n, "index",
+// "indices").
+template <class Number>
+std::string count(Number n, const std::string& singular, const std::string& plural = "") {
+  std::ostringstream text;
+  text << n << ' ' << (n == Number(1) ? singular : plural.empty() ? singular + "s" : plural);
+  return text.str();
+}
+
 }  // namespace tapenet

@@ -52,8 +52,8 @@ class Tensor {
   // Copies host values (row-major) into a new tensor: Tensor<cpu>::from({2, 2}, {1, 2, 3, 4}).
   static Tensor from(Shape shape, std::span<const T> values) {
     if (static_cast<std::int64_t>(values.size()) != shape.numel())
-      fail("Tensor::from: shape ", shape, " holds ", shape.numel(), " elements but ", values.size(),
-           " values were given");
+      fail("Tensor::from: shape ", shape, " holds ", count(shape.numel(), "element"), " but ",
+           count(values.size(), "value"), values.size() == 1 ? " was given" : " were given");
     Tensor tensor = empty(std::move(shape));
     B::upload(tensor.data(), values.data(), tensor.numel());
     return tensor;
@@ -132,7 +132,7 @@ class Tensor {
     }
     bool fits = inferred >= 0 ? known != 0 && numel() % known == 0 : known == numel();
     if (!fits)
-      fail("reshape: cannot view shape ", shape_, " (", numel(), " elements) as ",
+      fail("reshape: cannot view shape ", shape_, " (", count(numel(), "element"), ") as ",
            format_dims(dims));
     if (inferred >= 0) dims[static_cast<std::size_t>(inferred)] = numel() / known;
     Shape target(dims);
@@ -192,7 +192,8 @@ class Tensor {
  private:
   std::int64_t offset_of(std::initializer_list<std::int64_t> index) const {
     if (static_cast<int>(index.size()) != dim())
-      fail("at(): tensor of shape ", shape_, " needs ", dim(), " indices, got ", index.size());
+      fail("at(): tensor of shape ", shape_, " needs ", count(dim(), "index", "indices"), ", got ",
+           index.size());
     std::int64_t offset = 0;
     int d = 0;
     for (auto i : index) {

@@ -48,8 +48,8 @@ inline void append_records(const std::vector<std::uint8_t>& bytes, const std::st
   const auto size = static_cast<std::int64_t>(bytes.size());
   if (size == 0) fail(name, ": empty, expected 3,073-byte records (10,000 in the official files)");
   if (size % record_bytes != 0)
-    fail(name, ": ", size,
-         " bytes is not a whole number of 3,073-byte records; the record at byte ",
+    fail(name, ": ", count(size, "byte"),
+         " is not a whole number of 3,073-byte records; the record at byte ",
          size / record_bytes * record_bytes, " is cut short (a truncated file?)");
   const std::int64_t count = size / record_bytes, plane = side * side;
   const std::size_t old_pixels = images.pixels.size();
@@ -75,7 +75,7 @@ inline std::vector<std::string> parse_class_names(const std::vector<std::uint8_t
     if (!line.empty()) classes.push_back(line);
   }
   if (classes.size() != 10)
-    fail(name, ": has ", classes.size(), " class names, expected 10, one per line");
+    fail(name, ": has ", count(classes.size(), "class name"), ", expected 10, one per line");
   return classes;
 }
 

@@ -60,7 +60,7 @@ class LabelledImages {
   // The index-th image, transformed, and its label. Random transforms draw from `generator`.
   auto get(std::int64_t index, Generator& generator = default_generator()) const {
     if (index < 0 || index >= size())
-      fail("dataset index ", index, " is out of range for a dataset of ", size(), " examples");
+      fail("dataset index ", index, " is out of range for a dataset of ", count(size(), "example"));
     using Input = decltype(transforms::apply(transform_, images_->image(index), generator));
     return Example<Input>{transforms::apply(transform_, images_->image(index), generator),
                           images_->labels[static_cast<std::size_t>(index)]};

@@ -51,16 +51,16 @@ inline std::shared_ptr<const datasets::ImageSet> load(const std::string& root, b
   };
   check_magic(images_file, 0x803);
   check_magic(labels_file, 0x801);
-  const std::int64_t count = read_big_endian(images_file, "the image count");
+  const std::int64_t image_count = read_big_endian(images_file, "the image count");
   const std::int64_t rows = read_big_endian(images_file, "the row count");
   const std::int64_t columns = read_big_endian(images_file, "the column count");
   const std::int64_t label_count = read_big_endian(labels_file, "the label count");
-  if (rows < 1 || columns < 1 || rows > 4096 || columns > 4096 || count > 10'000'000)
-    fail(images_file.path(), ": declares ", count, " images of ", rows, "x", columns,
+  if (rows < 1 || columns < 1 || rows > 4096 || columns > 4096 || image_count > 10'000'000)
+    fail(images_file.path(), ": declares ", count(image_count, "image"), " of ", rows, "x", columns,
          ", expected at most 10,000,000 images of at most 4096x4096");
-  if (count != label_count)
-    fail(images_file.path(), " has ", count, " images but ", labels_file.path(), " has ",
-         label_count, " labels");
+  if (image_count != label_count)
+    fail(images_file.path(), " has ", count(image_count, "image"), " but ", labels_file.path(),
+         " has ", count(label_count, "label"));
 
   auto images = std::make_shared<datasets::ImageSet>();
   images->height = rows;
@@ -68,9 +68,9 @@ inline std::shared_ptr<const datasets::ImageSet> load(const std::string& root, b
   images->channels = 1;
   images->classes = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                      "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-  images->pixels.resize(static_cast<std::size_t>(count * rows * columns));
+  images->pixels.resize(static_cast<std::size_t>(image_count * rows * columns));
   images_file.read_exactly(images->pixels.data(), images->pixels.size(), "the pixels");
-  std::vector<std::uint8_t> labels(static_cast<std::size_t>(count));
+  std::vector<std::uint8_t> labels(static_cast<std::size_t>(image_count));
   labels_file.read_exactly(labels.data(), labels.size(), "the labels");
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] > 9)

@@ -52,8 +52,8 @@ class GzipReader {
   void read_exactly(void* buffer, std::size_t size, const std::string& what) {
     std::uint64_t start = offset_;
     if (read_some(buffer, size) != size)
-      fail(path_, ": cut short at byte ", offset_, " while reading ", what, " (", size,
-           " bytes from byte ", start, ")");
+      fail(path_, ": cut short at byte ", offset_, " while reading ", what, " (",
+           count(size, "byte"), " from byte ", start, ")");
   }
 
  private:

@@ -150,8 +150,8 @@ inline void download_file(const std::string& url, const std::string& destination
     auto kept = std::filesystem::exists(part, error) ? std::filesystem::file_size(part, error) : 0;
     if (kept == 0) std::filesystem::remove(part, error);
     fail("downloading ", url, " failed: ", message,
-         kept > 0 ? "; the first " + std::to_string(kept) + " bytes are kept in " + part +
-                        " and the next try resumes there"
+         kept > 0 ? "; the first " + count(kept, "byte") + (kept == 1 ? " is" : " are") +
+                        " kept in " + part + " and the next try resumes there"
                   : std::string(),
          " (offline? then put the file at ", destination, " yourself)");
   }

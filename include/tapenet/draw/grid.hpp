@@ -70,8 +70,8 @@ inline Tensor<cpu, float> unnormalize(Tensor<cpu, float> tensor, const std::vect
   const std::int64_t plane = tensor.size(tensor.dim() - 2) * tensor.size(tensor.dim() - 1);
   if (mean.size() != std.size() ||
       (mean.size() != 1 && static_cast<std::int64_t>(mean.size()) != channels))
-    fail("unnormalize: ", mean.size(), " means and ", std.size(), " stds for ", channels,
-         " channels");
+    fail("unnormalize: ", count(mean.size(), "mean"), " and ", count(std.size(), "std"), " for ",
+         count(channels, "channel"));
   tensor = tensor.clone();
   float* x = tensor.data();
   for (std::int64_t i = 0; i < tensor.numel(); ++i) {
@@ -142,7 +142,8 @@ inline Image labelled_grid(const Tensor<cpu, float>& images,
   if (images.dim() != 4 || (images.size(1) != 1 && images.size(1) != 3))
     fail("labelled_grid: expected N×C×H×W images with 1 or 3 channels, got shape ", images.shape());
   if (static_cast<std::int64_t>(captions.size()) != images.size(0))
-    fail("labelled_grid: ", captions.size(), " captions for ", images.size(0), " images");
+    fail("labelled_grid: ", count(captions.size(), "caption"), " for ",
+         count(images.size(0), "image"));
   if (options.nrow < 1 || options.zoom < 1 || options.text_scale < 1 || options.padding < 0)
     fail("labelled_grid: nrow, zoom and text_scale must be >= 1 and padding >= 0");
   const std::int64_t n = images.size(0), image_height = images.size(2) * options.zoom,

@@ -49,19 +49,40 @@ struct Image {
   bool operator==(const Image&) const = default;
 };
 
+// One grey byte per pixel, as PIL's convert('L') (and so torchvision's Grayscale on a PIL image):
+// L = R * 299/1000 + G * 587/1000 + B * 114/1000, which PIL computes in 16-bit fixed point and
+// rounds to nearest. A grey image keeps its values; alpha is dropped.
+inline Image to_grayscale(const Image& image) {
+  Image out = Image::zeros(image.height, image.width, 1);
+  const auto channels = static_cast<std::size_t>(image.channels);
+  for (std::size_t i = 0; i < out.pixels.size(); ++i) {
+    const std::uint8_t* pixel = &image.pixels[i * channels];
+    out.pixels[i] =
+        channels <= 2  // L or LA
+            ? pixel[0]
+            : static_cast<std::uint8_t>(
+                  (pixel[0] * 19595 + pixel[1] * 38470 + pixel[2] * 7471 + 0x8000) >> 16);
+  }
+  return out;
+}
+
 // PIL refuses images over this many pixels as possible "decompression bombs"; so do we, before
 // allocating anything: a 100-byte PNG can claim to be 100,000 × 100,000 pixels.
 inline constexpr std::int64_t max_image_pixels = 89'478'485;
 
 // Loads PNG (8 or 16 bits), JPEG, BMP, GIF (first frame) or TGA in any channel count and returns
 // it as RGB, as PIL's Image.open(path).convert('RGB') does: grey is repeated, alpha is dropped,
-// 16-bit samples keep their high byte.
-inline Image load_image(const std::string& path) {
+// 16-bit samples keep their high byte. load_image(path, 1) returns it grey instead, as
+// convert('L') does (see to_grayscale), for a model that reads one channel.
+inline Image load_image(const std::string& path, std::int64_t channels = 3) {
+  if (channels != 1 && channels != 3)
+    fail("load_image: channels is ", channels, ", expected 1 (grey, as PIL's convert('L')) or 3 ",
+         "(RGB, as convert('RGB'))");
   std::vector<std::uint8_t> bytes = read_file_bytes(path, std::uint64_t(1) << 30);
   if (bytes.empty()) fail(path, ": empty file, expected an image");
-  int width = 0, height = 0, channels = 0;
+  int width = 0, height = 0, stored_channels = 0;
   const int size = static_cast<int>(bytes.size());
-  if (!stbi_info_from_memory(bytes.data(), size, &width, &height, &channels))
+  if (!stbi_info_from_memory(bytes.data(), size, &width, &height, &stored_channels))
     fail(path,
          ": not an image stb_image can read (PNG, JPEG, BMP, GIF or TGA): ", stbi_failure_reason());
   if (std::int64_t(width) * height > max_image_pixels)
@@ -96,16 +117,17 @@ inline Image load_image(const std::string& path) {
       }};
   int got_width = 0, got_height = 0;
   stbi_uc* decoded =
-      stbi_load_from_callbacks(&callbacks, &reader, &got_width, &got_height, &channels, 3);
+      stbi_load_from_callbacks(&callbacks, &reader, &got_width, &got_height, &stored_channels, 3);
   if (!decoded) fail(path, ": cannot decode the image: ", stbi_failure_reason());
   if (reader.wanted_more) {
     stbi_image_free(decoded);
-    fail(path, ": the image is cut short (", bytes.size(), " bytes; a partial download or copy?)");
+    fail(path, ": the image is cut short (", count(bytes.size(), "byte"),
+         "; a partial download or copy?)");
   }
   Image image = Image::zeros(got_height, got_width, 3);
   std::copy(decoded, decoded + image.pixels.size(), image.pixels.begin());
   stbi_image_free(decoded);
-  return image;
+  return channels == 1 ? to_grayscale(image) : image;
 }
 
 // The bytes of a PNG file holding `image` (`what` names it in errors).
@@ -113,7 +135,7 @@ inline std::string encode_png(const Image& image, const std::string& what = "enc
   if (image.channels < 1 || image.channels > 4 || image.height < 1 || image.width < 1 ||
       static_cast<std::int64_t>(image.pixels.size()) != image.height * image.width * image.channels)
     fail(what, ": cannot save an image of ", image.height, "x", image.width, "x", image.channels,
-         " with ", image.pixels.size(), " bytes");
+         " with ", count(image.pixels.size(), "byte"));
   std::string encoded;
   auto append = [](void* context, void* data, int size) {
     static_cast<std::string*>(context)->append(static_cast<const char*>(data),

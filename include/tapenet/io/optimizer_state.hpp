@@ -49,8 +49,9 @@ void load_optimizer_state(optim::SGD<B, T>& optimizer, const std::string& path) 
                .weight_decay = group.at("weight_decay"),
                .nesterov = group.at("nesterov")};
     if (group.at("params").get<std::size_t>() != count)
-      fail(path, ": holds the state of ", group.at("params").get<std::size_t>(),
-           " parameters, but the optimiser has ", count);
+      fail(path, ": holds the state of ",
+           tapenet::count(group.at("params").get<std::size_t>(), "parameter"),
+           ", but the optimiser has ", count);
   } catch (const nlohmann::json::exception& error) {
     fail(path, ": malformed \"param_groups\" metadata: ", error.what());
   }

@@ -63,13 +63,14 @@ inline SafetensorsFile read_safetensors(const std::string& path) {
     fail(path, ": not a valid safetensors file: ", parts...);
   };
 
-  if (file_size < 8) bad("it is ", file_size, " bytes long, too short for the 8-byte header size");
+  if (file_size < 8)
+    bad("it is ", count(file_size, "byte"), " long, too short for the 8-byte header size");
   unsigned char size_bytes[8];
   in.read(reinterpret_cast<char*>(size_bytes), 8);
   std::uint64_t header_size = 0;
   for (int i = 7; i >= 0; --i) header_size = header_size << 8 | size_bytes[i];
   if (header_size > max_header_bytes || header_size > file_size - 8)
-    bad("the header claims ", header_size, " bytes but the file has ", file_size - 8,
+    bad("the header claims ", count(header_size, "byte"), " but the file has ", file_size - 8,
         " after the size field");
   std::string header(header_size, '\0');
   in.read(header.data(), static_cast<std::streamsize>(header_size));
@@ -119,12 +120,12 @@ inline SafetensorsFile read_safetensors(const std::string& path) {
       bad(where, "data_offsets ", offsets.dump(), " is not [begin, end]");
     std::uint64_t begin = offsets[0], end = offsets[1];
     if (begin > end || end > data_size)
-      bad(where, "data_offsets [", begin, ", ", end, "] are outside the ", data_size,
-          " bytes of data");
+      bad(where, "data_offsets [", begin, ", ", end, "] are outside the ", count(data_size, "byte"),
+          " of data");
     std::uint64_t expected = std::uint64_t(tensor.numel()) * dtype_size(tensor.dtype);
     if (end - begin != expected)
-      bad(where, "data_offsets span ", end - begin, " bytes but ", tensor.dtype, " ", shape.dump(),
-          " needs ", expected);
+      bad(where, "data_offsets span ", count(end - begin, "byte"), " but ", tensor.dtype, " ",
+          shape.dump(), " needs ", expected);
     ranges.emplace_back(begin, end);
     tensor.bytes.resize(end - begin);
     in.seekg(static_cast<std::streamoff>(8 + header_size + begin));

@@ -56,7 +56,8 @@ class BatchNorm2d {
   Var<B, T> operator()(const Var<B, T>& x) {
     if (x.shape().rank() != 4) fail("BatchNorm2d: expects input [N, C, H, W], got ", x.shape());
     if (x.shape()[1] != num_features())
-      fail("BatchNorm2d: input has ", x.shape()[1], " channels, expected ", num_features());
+      fail("BatchNorm2d: input has ", count(x.shape()[1], "channel"), ", expected ",
+           num_features());
     if (training) ++num_batches_tracked;
     return reported(this, x,
                     batch_norm(x, weight, bias, running_mean, running_var,

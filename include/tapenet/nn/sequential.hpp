@@ -9,6 +9,27 @@
 
 namespace tapenet::nn {
 
+// An error thrown by a layer inside a Sequential (or a Stack), prefixed with where the layer is:
+//   layer 4 (Conv2d): conv2d: input has 1 channel but the weight [16, 3, 3, 3] expects 3
+// In nested Sequentials the place is a dotted path, the layer's name in named_parameters():
+// "layer 2.0 (Conv2d)" is layer 0 of the Sequential that is layer 2. Any other composite in
+// between (a BasicBlock, a module of yours) adds its own prefix: "layer 1 (BasicBlock): layer 0
+// (Conv2d): ...". It is a tapenet::Error, so `catch (const Error&)` still catches it.
+class LayerError : public Error {
+ public:
+  LayerError(std::string path, std::string type, std::string reason)
+      : Error("layer " + path + " (" + type + "): " + reason),
+        path_(std::move(path)),
+        type_(std::move(type)),
+        reason_(std::move(reason)) {}
+  const std::string& path() const { return path_; }      // "2.0"
+  const std::string& type() const { return type_; }      // "Conv2d"
+  const std::string& reason() const { return reason_; }  // the layer's own message
+
+ private:
+  std::string path_, type_, reason_;
+};
+
 namespace detail {
 // Checks, as layers are composed, that each one's input width (channels or features) is what the
 // layer before it gives. Width 0 means "not fixed" and matches anything.
@@ -21,12 +42,46 @@ struct WidthChecker {
   void next(const L& layer, const std::string& name) {
     std::int64_t expected = input_width(layer);
     if (expected != 0 && width != 0 && expected != width)
-      fail(container, ": layer ", name, " (", type_name<L>(), ") expects ", expected,
-           " input channels/features, but layer ", producer, " gives ", width);
+      fail(container, ": layer ", name, " (", type_name<L>(), ") expects ",
+           count(expected, width_noun(layer), width_noun(layer) + "s"), ", but layer ", producer,
+           " gives ", width);
     width = output_width(layer, width);
     producer = name + " (" + type_name<L>() + ")";
   }
+
+  // What a layer's input width counts: Linear's features, Conv2d's and BatchNorm2d's channels,
+  // and either for a nested Sequential, which has the width of its first layer.
+  template <class L>
+  static std::string width_noun(const L& layer) {
+    if constexpr (requires { layer.in_features(); })
+      return "input feature";
+    else if constexpr (Composite<L>)
+      return "input channel/feature";
+    else
+      return "input channel";
+  }
 };
+
+// Containers whose forward pass names the layer an error came from (see LayerError).
+template <class L>
+concept NamesLayerErrors = requires {
+  L::names_layer_errors;
+};
+
+// child(x), with an Error from it rethrown as a LayerError naming the child (index, type).
+template <class L, class V>
+V forward_child(std::size_t index, L& child, const V& x) {
+  try {
+    return child(x);
+  } catch (const LayerError& error) {
+    if constexpr (NamesLayerErrors<L>)  // a nested container: the path grows
+      throw LayerError(std::to_string(index) + "." + error.path(), error.type(), error.reason());
+    else
+      throw LayerError(std::to_string(index), type_name<L>(), error.what());
+  } catch (const Error& error) {
+    throw LayerError(std::to_string(index), type_name<L>(), error.what());
+  }
+}
 }  // namespace detail
 
 // Layers applied one after another, like nn.Sequential. The list of layer types is fixed at
@@ -44,6 +99,7 @@ class Sequential {
                     (std::is_same_v<typename Layers::value_type, value_type> && ...),
                 "nn::Sequential: every layer must have the same backend and scalar type");
   static constexpr const char* type_name = "Sequential";
+  static constexpr bool names_layer_errors = true;
   using V = Var<backend_type, value_type>;
 
   std::tuple<Layers...> layers;
@@ -65,9 +121,13 @@ class Sequential {
     return std::get<I>(layers);
   }
 
+  // The layers in turn; an error names the layer it came from ("layer 4 (Conv2d): ...").
   V operator()(const V& x) {
     V y = x;
-    std::apply([&](auto&... child) { ((y = child(y)), ...); }, layers);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((y = detail::forward_child(I, std::get<I>(layers), y)), ...);
+    }
+    (std::index_sequence_for<Layers...>{});
     return y;
   }
 
@@ -100,6 +160,7 @@ class Stack {
   using backend_type = typename Layer::backend_type;
   using value_type = typename Layer::value_type;
   static constexpr const char* type_name = "Sequential";
+  static constexpr bool names_layer_errors = true;
   using V = Var<backend_type, value_type>;
 
   std::vector<Layer> layers;
@@ -120,7 +181,7 @@ class Stack {
 
   V operator()(const V& x) {
     V y = x;
-    for (auto& layer : layers) y = layer(y);
+    for (std::size_t i = 0; i < layers.size(); ++i) y = detail::forward_child(i, layers[i], y);
     return y;
   }
 

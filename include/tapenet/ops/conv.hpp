@@ -93,7 +93,8 @@ Var<B, T> conv2d(const Var<B, T>& x, const Var<B, T>& weight, const Var<B, T>& b
   auto g = conv_geometry("conv2d", x.shape(), {w[2], w[3]}, options.stride, options.padding,
                          options.dilation);
   if (x.shape()[1] != w[1])
-    fail("conv2d: input has ", x.shape()[1], " channels but the weight ", w, " expects ", w[1]);
+    fail("conv2d: input has ", count(x.shape()[1], "channel"), " but the weight ", w, " expects ",
+         w[1]);
   if (bias.defined() && bias.shape() != Shape{w[0]})
     fail("conv2d: bias has shape ", bias.shape(), ", expected [", w[0], "]");
   std::int64_t out_channels = w[0], plane = g.out_height() * g.out_width();

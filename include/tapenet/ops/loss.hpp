@@ -21,27 +21,37 @@ Var<B, T> log_softmax(const Var<B, T>& x, int dim) {
   return Var<B, T>::record("log_softmax", y, {x}, backward);
 }
 
-// The mean over samples of -log_probs[i, target[i]], like F.nll_loss with its defaults;
-// samples whose target is ignore_index do not count. label_smoothing in [0, 1] mixes the target
-// with the uniform distribution over classes (see kernels/nll.hpp).
-template <Backend B, class T>
-Var<B, T> nll_loss(const Var<B, T>& log_probs, const Tensor<B, std::int64_t>& target,
-                   std::int64_t ignore_index = -100, double label_smoothing = 0.0) {
+namespace detail {
+// nll_loss's and cross_entropy's checks, under the caller's name (`op`; `input` says what the
+// [N, C] tensor holds): returns how many samples count (those whose target is not ignore_index).
+template <Backend B>
+std::int64_t check_class_targets(const char* op, const char* input, const Shape& shape,
+                                 const Tensor<B, std::int64_t>& target, std::int64_t ignore_index,
+                                 double label_smoothing) {
   if (!(label_smoothing >= 0.0 && label_smoothing <= 1.0))
-    fail("nll_loss: label_smoothing is ", label_smoothing, ", expected a value in [0, 1]");
-  const Shape& shape = log_probs.shape();
-  if (shape.rank() != 2) fail("nll_loss: expects log-probabilities of shape [N, C], got ", shape);
+    fail(op, ": label_smoothing is ", label_smoothing, ", expected a value in [0, 1]");
+  if (shape.rank() != 2) fail(op, ": expects ", input, " of shape [N, C], got ", shape);
   if (target.shape() != Shape{shape[0]})
-    fail("nll_loss: target has shape ", target.shape(), ", expected [", shape[0],
+    fail(op, ": target has shape ", target.shape(), ", expected [", shape[0],
          "] (one class index per sample)");
-  std::int64_t samples = shape[0], classes = shape[1], counted = 0;
+  const std::int64_t classes = shape[1];
+  std::int64_t counted = 0;
   for (std::int64_t label : target.to_vector()) {
     if (label == ignore_index) continue;
     if (label < 0 || label >= classes)
-      fail("nll_loss: target ", label, " is out of range: expected a class index in [0, ", classes,
+      fail(op, ": target ", label, " is out of range: expected a class index in [0, ", classes,
            ")");
     ++counted;
   }
+  return counted;
+}
+
+// nll_loss once the arguments are checked; `counted` is what the checks returned.
+template <Backend B, class T>
+Var<B, T> nll_loss_checked(const Var<B, T>& log_probs, const Tensor<B, std::int64_t>& target,
+                           std::int64_t ignore_index, double label_smoothing,
+                           std::int64_t counted) {
+  const std::int64_t samples = log_probs.shape()[0], classes = log_probs.shape()[1];
   auto picked = Tensor<B, T>::empty({samples});
   T smoothing = T(label_smoothing);
   B::for_each(samples, kernels::NllPickKernel<T>{log_probs.value().data(), target.data(),
@@ -58,12 +68,28 @@ Var<B, T> nll_loss(const Var<B, T>& log_probs, const Tensor<B, std::int64_t>& ta
   };
   return Var<B, T>::record("nll_loss", Tensor<B, T>::full(Shape{}, loss), {log_probs}, backward);
 }
+}  // namespace detail
+
+// The mean over samples of -log_probs[i, target[i]], like F.nll_loss with its defaults;
+// samples whose target is ignore_index do not count. label_smoothing in [0, 1] mixes the target
+// with the uniform distribution over classes (see kernels/nll.hpp).
+template <Backend B, class T>
+Var<B, T> nll_loss(const Var<B, T>& log_probs, const Tensor<B, std::int64_t>& target,
+                   std::int64_t ignore_index = -100, double label_smoothing = 0.0) {
+  const std::int64_t counted = detail::check_class_targets(
+      "nll_loss", "log-probabilities", log_probs.shape(), target, ignore_index, label_smoothing);
+  return detail::nll_loss_checked(log_probs, target, ignore_index, label_smoothing, counted);
+}
 
 // nn.CrossEntropyLoss's maths: log_softmax over classes, then the mean negative log-likelihood.
+// The arguments are checked first, so that a mistake is reported as cross_entropy's.
 template <Backend B, class T>
 Var<B, T> cross_entropy(const Var<B, T>& logits, const Tensor<B, std::int64_t>& target,
                         std::int64_t ignore_index = -100, double label_smoothing = 0.0) {
-  return nll_loss(log_softmax(logits, 1), target, ignore_index, label_smoothing);
+  const std::int64_t counted = detail::check_class_targets(
+      "cross_entropy", "logits", logits.shape(), target, ignore_index, label_smoothing);
+  return detail::nll_loss_checked(log_softmax(logits, 1), target, ignore_index, label_smoothing,
+                                  counted);
 }
 
 }  // namespace tapenet

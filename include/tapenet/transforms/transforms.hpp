@@ -84,7 +84,7 @@ class Normalize {
   Normalize(std::vector<double> mean, std::vector<double> std)
       : mean_(mean.begin(), mean.end()), std_(std.begin(), std.end()) {
     if (mean_.empty() || mean_.size() != std_.size())
-      fail("Normalize: mean has ", mean_.size(), " values and std ", std_.size(),
+      fail("Normalize: mean has ", count(mean_.size(), "value"), " and std ", std_.size(),
            ", expected the same non-zero number");
     for (float s : std_)
       if (!(s != 0.0f)) fail("Normalize: std contains ", s, ", expected non-zero values");
@@ -94,7 +94,8 @@ class Normalize {
     if (tensor.dim() != 3) fail("Normalize: expected a C×H×W tensor, got shape ", tensor.shape());
     const std::int64_t channels = tensor.size(0), plane = tensor.size(1) * tensor.size(2);
     if (mean_.size() != 1 && static_cast<std::int64_t>(mean_.size()) != channels)
-      fail("Normalize: ", mean_.size(), " means for a tensor of ", channels, " channels");
+      fail("Normalize: ", count(mean_.size(), "mean"), " for a tensor of ",
+           count(channels, "channel"));
     float* x = tensor.data();
     for (std::int64_t c = 0; c < channels; ++c) {
       const std::size_t k = mean_.size() == 1 ? 0 : static_cast<std::size_t>(c);
@@ -221,6 +222,50 @@ struct ToRGB {
         for (std::int64_t c = 0; c < 3; ++c) out.at(y, x, c) = image.at(y, x, grey ? 0 : c);
     return out;
   }
+};
+
+// torchvision's Grayscale(num_output_channels), for a model that reads grey images. On an Image
+// it is PIL's convert('L') (see io::to_grayscale), the grey repeated into 3 channels when
+// num_output_channels is 3. On a C×H×W float tensor (after ToTensor) it is torchvision's
+// rgb_to_grayscale, 0.2989 R + 0.587 G + 0.114 B in float32; a 1-channel tensor stays as it is.
+class Grayscale {
+ public:
+  explicit Grayscale(std::int64_t num_output_channels = 1) : channels_(num_output_channels) {
+    if (channels_ != 1 && channels_ != 3)
+      fail("Grayscale: num_output_channels is ", channels_, ", expected 1 or 3");
+  }
+
+  Image operator()(const Image& image) const {
+    Image grey = io::to_grayscale(image);
+    return channels_ == 1 ? grey : ToRGB()(grey);
+  }
+
+  Tensor<cpu, float> operator()(const Tensor<cpu, float>& tensor) const {
+    if (tensor.dim() != 3 || (tensor.size(0) != 1 && tensor.size(0) != 3))
+      fail("Grayscale: expected a C×H×W tensor with 1 or 3 channels, got shape ", tensor.shape());
+    const std::int64_t plane = tensor.size(1) * tensor.size(2);
+    auto out = Tensor<cpu, float>::empty({channels_, tensor.size(1), tensor.size(2)});
+    const float* x = tensor.data();
+    float* y = out.data();
+    // Each product is rounded to float on its own, as PyTorch's one-operation kernels do: the
+    // compiler may otherwise fuse a * b + c into one multiply-add (GCC does for GNU C++ when the
+    // CPU has FMA), which rounds once and differs in the last bit.
+    auto times = [](float weight, float v) {
+      volatile float product = weight * v;
+      return float(product);
+    };
+    for (std::int64_t i = 0; i < plane; ++i)
+      y[i] = tensor.size(0) == 1 ? x[i]
+                                 : (times(0.2989f, x[i]) + times(0.587f, x[plane + i])) +
+                                       times(0.114f, x[2 * plane + i]);
+    for (std::int64_t c = 1; c < channels_; ++c) std::copy_n(y, plane, y + c * plane);
+    return out;
+  }
+
+  std::int64_t num_output_channels() const { return channels_; }
+
+ private:
+  std::int64_t channels_;
 };
 
 namespace detail {
