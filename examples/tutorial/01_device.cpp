@@ -5,7 +5,7 @@
 // here, tapenet::cuda in a program compiled by nvcc when a GPU is present.
 #include <iostream>
 
-#include "tapenet/tapenet.hpp"
+#include "tapenet/tensor.hpp"
 
 int main() {
   // Compiled by g++, a program has no CUDA backend, and is_available() says false.

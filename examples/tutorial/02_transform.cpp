@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <iostream>
 
-#include "tapenet/tapenet.hpp"
+#include "tapenet/data.hpp"
 
 using namespace tapenet;
 

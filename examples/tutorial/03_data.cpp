@@ -7,7 +7,7 @@
 // usage: 03_data [DATA]   (DATA: a folder or the .tar.gz; default ./data, downloaded if missing)
 #include <iostream>
 
-#include "tapenet/tapenet.hpp"
+#include "tapenet/data.hpp"
 
 using namespace tapenet;
 

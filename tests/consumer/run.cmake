@@ -1,4 +1,4 @@
-# Installs tapenet from BUILD_DIR into a fresh prefix, then configures, builds and runs the consumer
+# Installs tapenet into a fresh prefix with the README's two commands, then configures, builds and runs the consumer
 # project against it (MODE=installed), or against the source tree (MODE=subdirectory).
 set(work ${WORK_DIR}/${MODE})
 file(REMOVE_RECURSE ${work})
@@ -11,7 +11,9 @@ function(run)
 endfunction()
 
 if(MODE STREQUAL "installed")
-  run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${work}/prefix)
+  run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${work}/tapenet-build -G Ninja -DTAPENET_BUILD_TESTS=OFF
+      -DTAPENET_BUILD_EXAMPLES=OFF -DTAPENET_BUILD_TOOLS=OFF)
+  run(${CMAKE_COMMAND} --install ${work}/tapenet-build --prefix ${work}/prefix)
   set(how -DCMAKE_PREFIX_PATH=${work}/prefix)
 else()
   set(how -DTAPENET_SOURCE_DIR=${SOURCE_DIR})
