@@ -77,6 +77,7 @@ decltype(auto) on_default_device(Body&& body) {
 
 #include "tapenet/models/resnet.hpp"
 
+#include "tapenet/io/checkpoint.hpp"
 #include "tapenet/io/optimizer_state.hpp"
 #include "tapenet/io/safetensors.hpp"
 #include "tapenet/io/state_dict.hpp"

@@ -117,6 +117,26 @@ TEST_CASE("Pad, ToRGB and Fashion-MNIST's reshaping transform", "[fast][data]") 
   REQUIRE(transforms::ToRGB()(grey_alpha).at(1, 1, 2) == grey_alpha.at(1, 1, 0));
 }
 
+TEST_CASE("Grayscale weighs the channels as PIL's convert('L') does", "[fast][data]") {
+  Image rgb = Image::zeros(1, 4, 3);
+  rgb.at(0, 0, 0) = 255;                              // red
+  rgb.at(0, 1, 1) = 255;                              // green
+  rgb.at(0, 2, 2) = 255;                              // blue
+  for (int c = 0; c < 3; ++c) rgb.at(0, 3, c) = 255;  // white
+  Image grey = transforms::Grayscale()(rgb);
+  REQUIRE(grey.channels == 1);
+  REQUIRE(
+      std::vector<int>{grey.at(0, 0, 0), grey.at(0, 1, 0), grey.at(0, 2, 0), grey.at(0, 3, 0)} ==
+      std::vector<int>{76, 150, 29, 255});  // what PIL gives
+  Image three = transforms::Grayscale(3)(rgb);
+  REQUIRE(three.channels == 3);
+  REQUIRE(three.at(0, 1, 2) == 150);
+  Image already_grey = patterned(2, 2, 1);
+  REQUIRE(transforms::Grayscale()(already_grey) == already_grey);
+  REQUIRE_THROWS_WITH(transforms::Grayscale(2),
+                      "Grayscale: num_output_channels 2, expected 1 or 3");
+}
+
 TEST_CASE("RandomCrop cuts a window of the padded image, reproducibly from the generator",
           "[fast][data]") {
   Image image = patterned(8, 8, 3);

@@ -223,6 +223,33 @@ struct ToRGB {
   }
 };
 
+// To grey, as PIL's convert('L') (and torchvision's Grayscale) does: L = R * 299/1000 +
+// G * 587/1000 + B * 114/1000 in PIL's fixed point; alpha is dropped, grey stays as it is.
+// Grayscale(3) repeats the result in three channels.
+class Grayscale {
+ public:
+  explicit Grayscale(int num_output_channels = 1) : channels_(num_output_channels) {
+    if (channels_ != 1 && channels_ != 3)
+      fail("Grayscale: num_output_channels ", channels_, ", expected 1 or 3");
+  }
+  Image operator()(const Image& image) const {
+    Image out = Image::zeros(image.height, image.width, channels_);
+    for (std::int64_t y = 0; y < image.height; ++y)
+      for (std::int64_t x = 0; x < image.width; ++x) {
+        std::uint8_t grey = image.at(y, x, 0);
+        if (image.channels >= 3)
+          grey = static_cast<std::uint8_t>((image.at(y, x, 0) * 19595 + image.at(y, x, 1) * 38470 +
+                                            image.at(y, x, 2) * 7471 + 0x8000) >>
+                                           16);
+        for (std::int64_t c = 0; c < channels_; ++c) out.at(y, x, c) = grey;
+      }
+    return out;
+  }
+
+ private:
+  int channels_;
+};
+
 namespace detail {
 
 // One pass of PIL's resampling along one axis: output pixel i is a weighted sum of the input
