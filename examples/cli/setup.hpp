@@ -2,6 +2,7 @@
 // What every subcommand of the `tapenet` program shares: its options, and the dataset, network
 // and class names they describe.
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct Options {
   bool download = false;
   std::string dataset = "cifar10";  // or fashion-mnist
   std::string arch = "resnet18";    // or resnet18-cifar
+  bool arch_given = false;          // --arch on the command line (else a run.json's may decide)
   int epochs = 2;
   std::int64_t batch_size = 4;
   double lr = 0.001, momentum = 0.9, weight_decay = 0;
@@ -72,7 +74,57 @@ models::ResNet<B> make_network(const std::string& arch) {
   fail("--arch ", arch, ": expected resnet18 or resnet18-cifar");
 }
 
-inline auto normalize() { return transforms::Normalize({0.5, 0.5, 0.5}, {0.5, 0.5, 0.5}); }
+inline const std::vector<double> normalize_mean = {0.5, 0.5, 0.5}, normalize_std = {0.5, 0.5, 0.5};
+inline auto normalize() { return transforms::Normalize(normalize_mean, normalize_std); }
+
+// How a dataset's pictures become the network's input, recorded in run.json as "preprocessing" so
+// that `predict` prepares a photo as training prepared the dataset: to grey if the dataset is grey,
+// resized to the dataset's size, padded, repeated into RGB, normalised. with_dataset (below) does
+// the training side.
+struct Preprocessing {
+  std::int64_t height = 32, width = 32;  // the dataset's pictures
+  bool grey = false;                     // grey pictures, repeated in three channels
+  std::int64_t pad = 0;                  // pixels of black added on every side
+  std::vector<double> mean = normalize_mean, stddev = normalize_std;
+
+  nlohmann::json to_json() const {
+    return {
+        {"size", {height, width}}, {"grey", grey}, {"pad", pad}, {"mean", mean}, {"std", stddev}};
+  }
+  // `where` names the file it came from, for the error.
+  static Preprocessing from_json(const nlohmann::json& json, const std::string& where) {
+    Preprocessing p;
+    try {
+      p.height = json.at("size").at(0).get<std::int64_t>();
+      p.width = json.at("size").at(1).get<std::int64_t>();
+      p.grey = json.at("grey").get<bool>();
+      p.pad = json.at("pad").get<std::int64_t>();
+      p.mean = json.at("mean").get<std::vector<double>>();
+      p.stddev = json.at("std").get<std::vector<double>>();
+    } catch (const nlohmann::json::exception& error) {
+      fail(where, ": malformed \"preprocessing\": ", error.what());
+    }
+    if (p.height < 1 || p.width < 1 || p.pad < 0 || p.mean.size() != 3 || p.stddev.size() != 3)
+      fail(where, ": malformed \"preprocessing\": ", json.dump());
+    return p;
+  }
+
+  // A photo (load_image gives RGB) as the network's input, a [3, height + 2 pad, width + 2 pad]
+  // tensor.
+  Tensor<cpu> operator()(io::Image image) const {
+    if (grey) image = transforms::Grayscale()(image);
+    image = transforms::Resize(height, width)(image);
+    if (pad > 0) image = transforms::Pad(pad)(image);
+    return transforms::Normalize(mean, stddev)(transforms::ToTensor()(transforms::ToRGB()(image)));
+  }
+};
+
+inline Preprocessing preprocessing_of(const std::string& dataset) {
+  if (dataset == "cifar10") return {};
+  if (dataset == "fashion-mnist")  // datasets::fashion_mnist_as_cifar(): Pad(2), ToRGB()
+    return {.height = 28, .width = 28, .grey = true, .pad = 2};
+  fail("--dataset ", dataset, ": expected cifar10 or fashion-mnist");
+}
 
 // Calls body(dataset, class_names) with the training or test set the options name, its examples
 // transformed as the tutorial does (plus RandomCrop(32, 4) and a flip with --augment).
@@ -103,17 +155,6 @@ auto with_dataset(const Options& options, bool train, Body&& body) {
     return body(set, set.classes());
   }
   fail("--dataset ", options.dataset, ": expected cifar10 or fashion-mnist");
-}
-
-// Softmax of one row of logits, computed stably (the largest logit subtracted first).
-inline std::vector<double> probabilities(const std::vector<float>& logits) {
-  std::vector<double> p(logits.size());
-  const float largest = *std::max_element(logits.begin(), logits.end());
-  double total = 0;
-  for (std::size_t i = 0; i < logits.size(); ++i)
-    total += p[i] = std::exp(double(logits[i] - largest));
-  for (double& value : p) value /= total;
-  return p;
 }
 
 }  // namespace cli

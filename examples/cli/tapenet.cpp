@@ -1,7 +1,7 @@
 // The `tapenet` program: PyTorch's CIFAR-10 tutorial as one command-line tool.
 //   tapenet train [--epochs 2 --batch-size 4 --lr 0.001 --momentum 0.9 ...] [--out DIR]
 //   tapenet evaluate --weights FILE        accuracy on the test set, per class too
-//   tapenet predict --weights FILE IMAGE...  the class of your own pictures
+//   tapenet predict --weights FILE IMAGE...  the class of your own pictures (setup from run.json)
 //   tapenet show-batch --weights FILE      a test batch: GroundTruth / Predicted, and a PNG
 //   tapenet download --data DIR            fetch CIFAR-10
 //   tapenet info                           backend, threads, build
@@ -14,31 +14,74 @@
 
 namespace cli {
 
-// The class names stored beside the weights by `train --out`, else CIFAR-10's.
-inline std::vector<std::string> class_names_for(const std::string& weights) {
-  const std::string folder = std::filesystem::path(weights).parent_path().string();
-  const std::string run_json = (folder.empty() ? "." : folder) + "/run.json";
-  if (!std::filesystem::exists(run_json)) return cifar10_classes;
-  return read_run(folder.empty() ? "." : folder).value("classes", cifar10_classes);
-}
+// What the run that saved --weights recorded in the run.json beside them: the architecture, the
+// class names and the preprocessing. Without a run.json: --arch, CIFAR-10's names and its
+// preprocessing (resizing to 32x32).
+struct RunSetup {
+  std::string run_json;  // the file looked for
+  bool found = false;
+  std::string arch, arch_source;  // arch_source: "--arch" or the run.json
+  std::vector<std::string> classes = cifar10_classes;
+  Preprocessing preprocessing;
+};
 
-template <Backend B>
-models::ResNet<B> load_network(const Options& options) {
+inline RunSetup run_setup(const Options& options) {
   if (options.weights.empty())
     fail("--weights FILE is required (written by `tapenet train --out DIR`)");
-  auto net = make_network<B>(options.arch);
+  const std::string parent = std::filesystem::path(options.weights).parent_path().string();
+  const std::string folder = parent.empty() ? "." : parent;
+  RunSetup setup;
+  setup.run_json = folder + "/run.json";
+  setup.arch = options.arch;
+  setup.arch_source = "--arch";
+  if (!std::filesystem::exists(setup.run_json)) return setup;
+  setup.found = true;
+  const nlohmann::json run = io::read_run_json(folder);
+  try {
+    if (!options.arch_given) {
+      setup.arch = run.at("arch").get<std::string>();
+      setup.arch_source = setup.run_json;
+    }
+    setup.classes = run.at("classes").get<std::vector<std::string>>();
+    setup.preprocessing = run.contains("preprocessing")
+                              ? Preprocessing::from_json(run.at("preprocessing"), setup.run_json)
+                              : preprocessing_of(run.at("dataset"));  // runs saved before it
+  } catch (const nlohmann::json::exception& error) {
+    fail(setup.run_json, ": missing or malformed field: ", error.what());
+  }
+  return setup;
+}
+
+// The network of setup.arch with the weights of --weights. Weights of another architecture are
+// refused with both architectures named.
+template <Backend B>
+models::ResNet<B> load_network(const Options& options, const RunSetup& setup) {
+  auto net = make_network<B>(setup.arch);
   try {
     io::load_state_dict(net, options.weights);
   } catch (const Error& error) {
-    fail(error.what(), " (is --arch ", options.arch,
-         " the architecture these weights were trained as?)");
+    for (const std::string other : {"resnet18", "resnet18-cifar"}) {
+      if (other == setup.arch) continue;
+      auto candidate = make_network<cpu>(other);
+      bool fits = true;
+      try {
+        io::load_state_dict(candidate, options.weights);
+      } catch (const Error&) {
+        fits = false;
+      }
+      if (fits)
+        fail(options.weights, ": these are the weights of a ", other, ", not of a ", setup.arch,
+             ", the architecture ", setup.arch_source, " names (pass --arch ", other, ")");
+    }
+    fail(error.what(), " (is ", setup.arch, ", from ", setup.arch_source,
+         ", the architecture these weights were trained as?)");
   }
   return net;
 }
 
 template <Backend B>
 int evaluate(const Options& options, bool batch_statistics) {
-  auto net = load_network<B>(options);
+  auto net = load_network<B>(options, run_setup(options));
   return with_dataset(options, false, [&](auto& testset, const std::vector<std::string>& classes) {
     Confusion accuracy =
         measure_accuracy(net, testset, options.batch_size, options.workers, batch_statistics);
@@ -53,17 +96,24 @@ int evaluate(const Options& options, bool batch_statistics) {
 
 template <Backend B>
 int predict(const Options& options, const std::vector<std::string>& images, bool json, int topk) {
-  auto net = load_network<B>(options);
+  const RunSetup setup = run_setup(options);
+  if (!setup.found)
+    std::fprintf(stderr,
+                 "tapenet: note: no %s beside the weights, so using --arch %s, CIFAR-10's class "
+                 "names and resizing to 32x32\n",
+                 setup.run_json.c_str(), setup.arch.c_str());
+  auto net = load_network<B>(options, setup);
   net.eval();
-  const std::vector<std::string> classes = class_names_for(options.weights);
+  const std::vector<std::string>& classes = setup.classes;
   if (topk < 1 || topk > static_cast<int>(classes.size()))
     fail("--topk ", topk, ": expected 1 to ", classes.size());
-  auto transform =
-      transforms::Compose(transforms::Resize(32, 32), transforms::ToTensor(), normalize());
   NoGradGuard no_grad;
   for (const std::string& file : images) {
-    Tensor<cpu> image = transform(io::load_image(file));
-    auto p = probabilities(net(Var<B>(image.reshape({1, 3, 32, 32}).to<B>())).value().to_vector());
+    Tensor<cpu> image = setup.preprocessing(io::load_image(file));
+    auto p = softmax(net(Var<B>(image.unsqueeze(0).to<B>())).value(), 1).to_vector();
+    if (p.size() != classes.size())
+      fail(setup.run_json, ": names ", count(classes.size(), "class", "classes"),
+           ", but the network gives ", count(p.size(), "score"));
     std::vector<std::size_t> order(p.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return p[a] > p[b]; });
@@ -86,7 +136,7 @@ int predict(const Options& options, const std::vector<std::string>& images, bool
 
 template <Backend B>
 int show_batch(const Options& options, const std::string& png) {
-  auto net = load_network<B>(options);
+  auto net = load_network<B>(options, run_setup(options));
   return with_dataset(options, false, [&](auto& testset, const std::vector<std::string>& classes) {
     PredictedBatch batch = predict_first_batch(net, testset, options.batch_size);
     std::printf("GroundTruth: ");
@@ -149,9 +199,15 @@ int main(int argc, char** argv) {
                       "fetch CIFAR-10 into --data when it is not there");
     command->add_option("--workers", options.workers, "loader threads")->capture_default_str();
   };
-  auto add_model = [&](CLI::App* command) {
-    command->add_option("--arch", options.arch, "resnet18 or resnet18-cifar")
-        ->capture_default_str();
+  // Commands that read --weights take the architecture from the run.json beside them.
+  auto add_model = [&](CLI::App* command, bool from_run) {
+    if (from_run)
+      command->add_option("--arch", options.arch,
+                          "resnet18 or resnet18-cifar (default: the one the run.json beside "
+                          "--weights names, else resnet18)");
+    else
+      command->add_option("--arch", options.arch, "resnet18 or resnet18-cifar")
+          ->capture_default_str();
     command->add_option("--device", options.device, "cpu, cuda or auto")->capture_default_str();
     command->add_option("--threads", options.threads, "compute threads (0: all cores)")
         ->capture_default_str();
@@ -159,7 +215,7 @@ int main(int argc, char** argv) {
 
   auto* train = app.add_subcommand("train", "train on the training set (the tutorial's loop)");
   add_data(train);
-  add_model(train);
+  add_model(train, false);
   train->add_option("--epochs", options.epochs)->capture_default_str();
   train->add_option("--batch-size", options.batch_size)->capture_default_str();
   train->add_option("--lr", options.lr)->capture_default_str();
@@ -181,7 +237,7 @@ int main(int argc, char** argv) {
   bool batch_statistics = false;
   auto* evaluate = app.add_subcommand("evaluate", "accuracy on the test set, in eval mode");
   add_data(evaluate);
-  add_model(evaluate);
+  add_model(evaluate, true);
   evaluate->add_option("--weights", options.weights, "model.safetensors")->required();
   evaluate->add_option("--batch-size", options.batch_size)->capture_default_str();
   evaluate->add_flag(
@@ -191,8 +247,15 @@ int main(int argc, char** argv) {
   std::vector<std::string> images;
   bool json = false;
   int topk = 1;
-  auto* predict = app.add_subcommand("predict", "classify images (resized to 32x32)");
-  add_model(predict);
+  auto* predict = app.add_subcommand(
+      "predict", "classify images with a network `tapenet train --out DIR` saved");
+  predict->footer(
+      "Serves the networks `tapenet train` trains: resnet18 or resnet18-cifar, 10 classes, on\n"
+      "CIFAR-10 or Fashion-MNIST. The architecture, the class names and the preprocessing (a\n"
+      "Fashion-MNIST run's photos go to grey, 28x28, padded to 32x32) come from DIR/run.json\n"
+      "beside --weights. Without one, predict says so and uses --arch, CIFAR-10's class names\n"
+      "and resizing to 32x32.");
+  add_model(predict, true);
   predict->add_option("--weights", options.weights, "model.safetensors")->required();
   predict->add_flag("--json", json, "one JSON object per image, with every class's probability");
   predict->add_option("--topk", topk, "also show the next likeliest classes")
@@ -202,7 +265,7 @@ int main(int argc, char** argv) {
   std::string png = "test_batch.png";
   auto* show = app.add_subcommand("show-batch", "the first test batch, labelled, as a PNG");
   add_data(show);
-  add_model(show);
+  add_model(show, true);
   show->add_option("--weights", options.weights, "model.safetensors")->required();
   show->add_option("--batch-size", options.batch_size)->capture_default_str();
   show->add_option("--png", png, "where to write the picture")->capture_default_str();
@@ -219,6 +282,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
   }
+  for (CLI::App* command : {evaluate, predict, show})
+    if (command->count("--arch") > 0) options.arch_given = true;
   try {
     if (*train)
       return cli::train(options, train->count("--data") > 0, train->count("--epochs") > 0);

@@ -3,8 +3,9 @@
 // checkpoint at the end of every epoch, and `--resume` to continue a run exactly.
 //   DIR/model.safetensors      the network (torchvision's key names)
 //   DIR/optimizer.safetensors  SGD's momentum buffers and options
-//   DIR/run.json               epoch, step, seed, hyper-parameters, class names, metrics, and the
-//                              MD5 of both files (checkpoint.hpp: how a kill never loses a run)
+//   DIR/run.json               epoch, step, seed, hyper-parameters, dataset, architecture, class
+//                              names, preprocessing (what `predict` reads), metrics, and the MD5 of
+//                              both files (tapenet/io/checkpoint.hpp: how a kill never loses a run)
 //   DIR/report.html            charts of the above and a predicted test batch (report.hpp)
 #include <unistd.h>
 
@@ -13,7 +14,6 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "checkpoint.hpp"
 #include "report.hpp"
 #include "setup.hpp"
 
@@ -135,19 +135,19 @@ int train_on(const Options& options, const nlohmann::json& run) {
   optim::SGD optimizer(
       net.parameters(),
       {.lr = options.lr, .momentum = options.momentum, .weight_decay = options.weight_decay});
-  // Made before a resumed optimiser state is loaded, so it starts from the run's initial lr.
   optim::CosineAnnealingLR schedule(optimizer, options.epochs);
+  const bool cosine = options.lr_schedule == "cosine";
   std::int64_t first_epoch = 0, step = 0;
   if (!options.resume.empty()) {
-    io::load_state_dict(net, options.resume + "/model.safetensors");
-    io::load_optimizer_state(optimizer, options.resume + "/optimizer.safetensors");
+    // A run saved before run.json kept the schedule's state stepped it once an epoch.
+    if (cosine && run.contains("scheduler"))
+      io::load_checkpoint(options.resume, net, optimizer, schedule);
+    else
+      io::load_checkpoint(options.resume, net, optimizer);
     first_epoch = run.at("epoch");
     step = run.at("step");
+    if (cosine && !run.contains("scheduler")) schedule.resume(int(first_epoch), options.lr);
   }
-  auto step_schedule = [&] {
-    if (options.lr_schedule == "cosine") schedule.step();
-  };
-  for (std::int64_t epoch = 0; epoch < first_epoch; ++epoch) step_schedule();
   if (!options.out.empty()) std::filesystem::create_directories(options.out);
 
   return with_dataset(options, true, [&](auto& trainset, const std::vector<std::string>& classes) {
@@ -196,7 +196,7 @@ int train_on(const Options& options, const nlohmann::json& run) {
         bar.clear();
         const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
         const double epoch_lr = optimizer.options.lr;
-        step_schedule();
+        if (cosine) schedule.step();
         Confusion accuracy = measure_accuracy(net, testset, 100, options.workers);
         std::printf("epoch %lld: train loss %.3f, test accuracy %.2f%% (%.1f s)\n",
                     static_cast<long long>(epoch + 1),
@@ -224,9 +224,13 @@ int train_on(const Options& options, const nlohmann::json& run) {
                                     {"lr_schedule", options.lr_schedule},
                                     {"workers", options.workers}}},
                                   {"classes", classes},
+                                  {"preprocessing", preprocessing_of(options.dataset).to_json()},
                                   {"metrics", metrics},
                                   {"losses", losses}};
-          save_checkpoint(options.out, net, optimizer, state);
+          if (cosine)
+            io::save_checkpoint(options.out, net, optimizer, schedule, state);
+          else
+            io::save_checkpoint(options.out, net, optimizer, state);
           write_file_atomically(
               options.out + "/report.html",
               report_html(state,
@@ -242,7 +246,8 @@ int train_on(const Options& options, const nlohmann::json& run) {
 inline int train(Options options, bool data_given, bool epochs_given) {
   nlohmann::json run = nlohmann::json::object();
   if (!options.resume.empty()) {
-    run = recover_checkpoint(options.resume);
+    run = io::recover_checkpoint(options.resume);
+    remove_unfinished_writes(options.resume + "/report.html");
     restore_options(options, run, data_given, epochs_given);
     if (options.out.empty()) options.out = options.resume;
   }

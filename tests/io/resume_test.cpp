@@ -1,7 +1,10 @@
 // Stopping a training run after an epoch and resuming it in a fresh process state (new network,
 // optimiser and loader, restored from files) must reach exactly the weights an uninterrupted run
-// reaches: same batches, same augmentation, same momentum, same BatchNorm statistics.
+// reaches: same batches, same augmentation, same momentum, same BatchNorm statistics. The same
+// through io::save_checkpoint and io::load_checkpoint, with crashes in the middle of a save.
 #include <catch2/catch.hpp>
+
+#include <set>
 
 #include "support/files.hpp"
 #include "tapenet/tapenet.hpp"
@@ -148,4 +151,161 @@ TEST_CASE("load_optimizer_state checks the file against the optimiser before cha
       io::load_optimizer_state(loaded, dir / "bad.safetensors"),
       Catch::StartsWith(dir / "bad.safetensors" + ": malformed \"param_groups\" metadata"));
   REQUIRE(loaded.options.momentum == 0.9);  // untouched by the failed loads
+}
+
+// io::save_checkpoint and io::load_checkpoint, from a user's own loop: the model, the optimiser,
+// the learning-rate schedule and the loop's own counters come back, and a crash at any moment of a
+// save leaves the last committed checkpoint or the new one, never a mix.
+TEST_CASE("io::save_checkpoint and io::load_checkpoint resume a user's loop exactly",
+          "[fast][io]") {
+  auto dataset = augmented_images();
+  const int epochs = 4;
+  manual_seed(1);
+  Network reference = small_network();
+  optim::SGD<cpu> reference_sgd(nn::parameters(reference), sgd_options);
+  optim::CosineAnnealingLR reference_schedule(reference_sgd, epochs);
+  data::DataLoader reference_loader(dataset, loader_options);
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    train_one_epoch(reference, reference_sgd, reference_loader);
+    reference_schedule.step();
+  }
+
+  TempDir dir;
+  const std::string run = dir / "run";
+  // The loop as a user writes it, stopped after epoch `stop`; each call starts from nothing.
+  auto loop = [&](int stop) {
+    manual_seed(1);
+    Network net = small_network();
+    optim::SGD<cpu> sgd(nn::parameters(net), sgd_options);
+    optim::CosineAnnealingLR schedule(sgd, epochs);
+    int first_epoch = 0;
+    if (io::has_checkpoint(run))
+      first_epoch = io::load_checkpoint(run, net, sgd, schedule).at("epoch");
+    data::DataLoader loader(dataset, loader_options);
+    loader.set_epoch(first_epoch);
+    for (int epoch = first_epoch; epoch < stop; ++epoch) {
+      train_one_epoch(net, sgd, loader);
+      schedule.step();
+      io::save_checkpoint(run, net, sgd, schedule, {{"epoch", epoch + 1}, {"note", "mine"}});
+    }
+    return std::pair(weights_of(net), sgd.options.lr);
+  };
+  loop(1);
+  loop(3);
+  auto [weights, lr] = loop(epochs);
+  REQUIRE(weights == weights_of(reference));  // bit for bit
+  REQUIRE(lr == reference_sgd.options.lr);    // the schedule went on where it stopped
+  const nlohmann::json saved = io::read_run_json(run);
+  REQUIRE(saved.at("epoch") == epochs);
+  REQUIRE(saved.at("note") == "mine");
+  REQUIRE(saved.at("scheduler").at("last_epoch") == epochs);
+  std::set<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(run))
+    files.insert(entry.path().filename().string());
+  REQUIRE(files == std::set<std::string>{"model.safetensors", "optimizer.safetensors", "run.json"});
+}
+
+TEST_CASE("A crash during io::save_checkpoint leaves the old checkpoint or the new one",
+          "[fast][io]") {
+  TempDir dir;
+  const std::string run = dir / "run";
+  auto dataset = augmented_images();
+  manual_seed(1);
+  Network net = small_network();
+  optim::SGD<cpu> sgd(nn::parameters(net), sgd_options);
+  data::DataLoader loader(dataset, loader_options);
+  train_one_epoch(net, sgd, loader);
+  io::save_checkpoint(run, net, sgd, {{"epoch", 1}});
+  const auto first = weights_of(net);
+  std::map<std::string, Bytes> first_files;
+  for (const auto& file : io::checkpoint_files) first_files[file] = read_bytes(run + "/" + file);
+  loader.set_epoch(1);
+  train_one_epoch(net, sgd, loader);
+  const auto second = weights_of(net);
+
+  auto load = [](const std::string& folder) {
+    Network fresh = small_network();
+    optim::SGD<cpu> fresh_sgd(nn::parameters(fresh), {.lr = 1});
+    const int epoch = io::load_checkpoint(folder, fresh, fresh_sgd).at("epoch");
+    return std::pair(weights_of(fresh), epoch);
+  };
+
+  SECTION("killed while the new files were being staged in next/: the old checkpoint") {
+    io::save_checkpoint(dir / "elsewhere", net, sgd, {{"epoch", 2}});
+    Bytes model = read_bytes(dir / "elsewhere/model.safetensors");
+    model.resize(model.size() / 2);  // a file half written
+    std::filesystem::create_directories(run + "/next");
+    write_bytes(run + "/next/model.safetensors", model);
+    write_bytes(run + "/next/.optimizer.safetensors.Ab12Cd", {1, 2, 3});  // a write cut short
+    write_bytes(run + "/.run.json.x1Y2z3", text_bytes("{\"epoch\": 2"));
+    auto [weights, epoch] = load(run);
+    REQUIRE(epoch == 1);
+    REQUIRE(weights == first);
+    REQUIRE_FALSE(std::filesystem::exists(run + "/next"));
+    REQUIRE_FALSE(std::filesystem::exists(run + "/.run.json.x1Y2z3"));
+  }
+
+  SECTION("killed after run.json was replaced, before the files moved: the new checkpoint") {
+    io::save_checkpoint(run, net, sgd, {{"epoch", 2}});
+    std::filesystem::create_directories(run + "/next");  // step 3 undone
+    for (const auto& file : io::checkpoint_files) {
+      std::filesystem::rename(run + "/" + file, run + "/next/" + file);
+      write_bytes(run + "/" + file, first_files[file]);
+    }
+    auto [weights, epoch] = load(run);
+    REQUIRE(epoch == 2);
+    REQUIRE(weights == second);
+    REQUIRE_FALSE(std::filesystem::exists(run + "/next"));
+  }
+
+  SECTION("the next save after a kill cleans next/ up, whatever the kill left there") {
+    std::filesystem::create_directories(run + "/next");
+    write_bytes(run + "/next/.model.safetensors.Ab12Cd", {1, 2, 3});
+    io::save_checkpoint(run, net, sgd, {{"epoch", 2}});
+    REQUIRE(load(run) == std::pair(second, 2));
+    REQUIRE_FALSE(std::filesystem::exists(run + "/next"));
+  }
+
+  SECTION("a file changed since it was saved is refused, by name") {
+    Bytes model = first_files["model.safetensors"];
+    model.resize(model.size() / 2);
+    write_bytes(run + "/model.safetensors", model);
+    REQUIRE_THROWS_WITH(load(run), run + "/model.safetensors does not match the MD5 in " + run +
+                                       "/run.json (changed since it was saved?)");
+  }
+}
+
+TEST_CASE("io::load_checkpoint names the file when a checkpoint is missing or damaged",
+          "[fast][io]") {
+  TempDir dir;
+  const std::string run = dir / "run";
+  Network net = small_network();
+  optim::SGD<cpu> sgd(nn::parameters(net), sgd_options);
+  optim::CosineAnnealingLR schedule(sgd, 4);
+  REQUIRE_FALSE(io::has_checkpoint(dir / "nowhere"));
+  REQUIRE_THROWS_WITH(io::load_checkpoint(dir / "nowhere", net, sgd),
+                      dir / "nowhere/run.json" + ": no such file");
+  std::filesystem::create_directories(run);
+  write_bytes(run + "/run.json", text_bytes("{\"epoch\": 3,"));
+  REQUIRE(io::has_checkpoint(run));
+  REQUIRE_THROWS_WITH(io::load_checkpoint(run, net, sgd),
+                      Catch::StartsWith(run + "/run.json: not valid JSON: "));
+  write_bytes(run + "/run.json", text_bytes("[1, 2]"));
+  REQUIRE_THROWS_WITH(io::load_checkpoint(run, net, sgd),
+                      run + "/run.json: holds array, expected a JSON object");
+  write_bytes(run + "/run.json", text_bytes("{\"epoch\": 3}"));
+  REQUIRE_THROWS_WITH(io::load_checkpoint(run, net, sgd),
+                      run +
+                          "/run.json: no \"model.safetensors.md5\" (not a checkpoint written by "
+                          "io::save_checkpoint)");
+
+  io::save_checkpoint(run, net, sgd, {{"epoch", 1}});
+  REQUIRE_THROWS_WITH(io::load_checkpoint(run, net, sgd, schedule),
+                      Catch::StartsWith(run + "/run.json: no learning-rate schedule's state"));
+  std::filesystem::remove(run + "/optimizer.safetensors");
+  REQUIRE_THROWS_WITH(
+      io::load_checkpoint(run, net, sgd),
+      run + "/optimizer.safetensors: missing (" + run + "/run.json was saved with it)");
+  REQUIRE_THROWS_WITH(io::save_checkpoint(run, net, sgd, nlohmann::json::array()),
+                      "save_checkpoint: " + run + "/run.json must hold a JSON object, not array");
 }

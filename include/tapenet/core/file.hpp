@@ -31,13 +31,38 @@ inline std::vector<std::uint8_t> read_file_bytes(const std::string& path,
   return bytes;
 }
 
+namespace detail {
+// Flushes a folder's entries to the disk, so that a file renamed into it survives a power cut.
+inline void sync_directory(const std::filesystem::path& directory) {
+  int fd = ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+// The name write_file_atomically gives its temporary file for `path`: ".NAME.XXXXXX" beside it.
+inline std::string temporary_name(const std::filesystem::path& path) {
+  return (path.parent_path() / ("." + path.filename().string() + ".XXXXXX")).string();
+}
+}  // namespace detail
+
+// Renames `from` over `to` (one step on one file system: `to` is the old file or the new one, never
+// neither), then flushes the folder's entries so that the rename survives a power cut. `from` is
+// expected to be on the disk already (written with fsync, as write_file_atomically does).
+inline void rename_durably(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0)
+    fail(to, ": cannot rename ", from, " into place: ", std::strerror(errno));
+  const auto target_folder = std::filesystem::path(to).parent_path();
+  detail::sync_directory(target_folder);
+  const auto source_folder = std::filesystem::path(from).parent_path();
+  if (source_folder != target_folder) detail::sync_directory(source_folder);
+}
+
 // Writes `contents` to `path` so that a reader (or a crash) sees either the old file or the whole
 // new one, never half: write a temporary file next to it, flush it to the disk, rename it over.
 inline void write_file_atomically(const std::string& path, const std::string& contents) {
-  std::filesystem::path target(path);
-  std::string temp =
-      (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
-  if (target.parent_path().empty()) temp = "." + target.filename().string() + ".XXXXXX";
+  std::string temp = detail::temporary_name(path);
   int fd = ::mkstemp(temp.data());
   if (fd < 0) fail(path, ": cannot create a temporary file next to it: ", std::strerror(errno));
   auto give_up = [&](const char* step) {
@@ -57,16 +82,25 @@ inline void write_file_atomically(const std::string& path, const std::string& co
     ::unlink(temp.c_str());
     fail(path, ": closing the temporary file failed: ", std::strerror(errno));
   }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    int saved = errno;
+  try {
+    rename_durably(temp, path);
+  } catch (const Error&) {
     ::unlink(temp.c_str());
-    fail(path, ": renaming the temporary file into place failed: ", std::strerror(saved));
+    throw;
   }
-  std::string directory = target.parent_path().empty() ? "." : target.parent_path().string();
-  int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir_fd >= 0) {  // so the rename itself survives a power cut
-    ::fsync(dir_fd);
-    ::close(dir_fd);
+}
+
+// Removes the temporary files that writes of `path` by write_file_atomically left behind when a
+// crash cut them short (".NAME.XXXXXX" beside it). Call it only when no such write is under way.
+inline void remove_unfinished_writes(const std::string& path) {
+  const std::filesystem::path target(path);
+  const std::filesystem::path folder = target.parent_path().empty() ? "." : target.parent_path();
+  const std::string prefix = "." + target.filename().string() + ".";
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() == prefix.size() + 6 && name.starts_with(prefix))
+      std::filesystem::remove(entry.path(), error);
   }
 }
 

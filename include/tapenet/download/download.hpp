@@ -2,7 +2,6 @@
 // Downloading a file safely: into `destination.part` (kept when the transfer breaks, and resumed
 // from where it stopped next time), checked against its MD5, then renamed into place, so that a
 // file at `destination` is always whole. Uses libcurl when tapenet was built with it.
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,6 +13,7 @@
 #include <string>
 
 #include "tapenet/core/error.hpp"
+#include "tapenet/core/file.hpp"
 #include "tapenet/download/md5.hpp"
 #ifdef TAPENET_HAS_CURL
 #include <curl/curl.h>
@@ -28,30 +28,7 @@ struct DownloadOptions {
   long stalled_seconds = 60;  // give up when no byte arrives for this long
 };
 
-inline std::string md5_of_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, ": cannot open it to compute its checksum");
-  Md5 md5;
-  std::vector<char> buffer(1 << 20);
-  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
-    md5.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
-  return md5.hex_digest();
-}
-
 namespace detail {
-
-// Renames `from` over `to` and flushes the directory entry, so the result survives a power cut.
-inline void move_into_place(const std::string& from, const std::string& to) {
-  std::error_code error;
-  std::filesystem::rename(from, to, error);
-  if (error) fail(to, ": cannot rename the finished download into place: ", error.message());
-  std::filesystem::path parent = std::filesystem::path(to).parent_path();
-  int directory = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY);
-  if (directory >= 0) {
-    ::fsync(directory);
-    ::close(directory);
-  }
-}
 
 #ifdef TAPENET_HAS_CURL
 struct Transfer {
@@ -167,7 +144,7 @@ inline void download_file(const std::string& url, const std::string& destination
            " (a damaged or different file; it was removed, try again)");
     }
   }
-  detail::move_into_place(part, destination);
+  rename_durably(part, destination);
 }
 
 }  // namespace tapenet::download

@@ -6,7 +6,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 #include <string>
+#include <vector>
+
+#include "tapenet/core/error.hpp"
 
 namespace tapenet::download {
 
@@ -97,5 +101,15 @@ class Md5 {
   std::size_t filled_ = 0;
   std::uint64_t total_bytes_ = 0;
 };
+
+inline std::string md5_of_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, ": cannot open it to compute its checksum");
+  Md5 md5;
+  std::vector<char> buffer(1 << 20);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
+    md5.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  return md5.hex_digest();
+}
 
 }  // namespace tapenet::download

@@ -18,6 +18,15 @@ class EpochSchedule {
   }
   double get_last_lr() const { return optimizer_.options.lr; }
   int last_epoch() const { return epoch_; }
+  double base_lr() const { return base_lr_; }
+  // Continues a saved schedule (io::load_checkpoint calls it): as if step() had been called
+  // `last_epoch` times from `base_lr`, the lr it started from.
+  void resume(int last_epoch, double base_lr) {
+    if (last_epoch < 0) fail("resume: last_epoch ", last_epoch, " is negative");
+    epoch_ = last_epoch;
+    base_lr_ = base_lr;
+    optimizer_.options.lr = lr_at_(epoch_, base_lr_);
+  }
 
  protected:
   EpochSchedule(Optimizer& optimizer, std::function<double(int, double)> lr_at)
