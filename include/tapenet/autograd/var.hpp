@@ -6,8 +6,8 @@
 
 #include "tapenet/autograd/grad_mode.hpp"
 #include "tapenet/autograd/tape.hpp"
-#include "tapenet/tensor/maths.hpp"
 #include "tapenet/core/tensor.hpp"
+#include "tapenet/tensor/maths.hpp"
 
 namespace tapenet {
 

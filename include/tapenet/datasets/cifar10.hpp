@@ -15,8 +15,8 @@
 
 #include "tapenet/core/error.hpp"
 #include "tapenet/core/file.hpp"
-#include "tapenet/download/archive.hpp"
 #include "tapenet/datasets/dataset.hpp"
+#include "tapenet/download/archive.hpp"
 #include "tapenet/download/download.hpp"
 
 namespace tapenet::datasets {
@@ -106,7 +106,7 @@ inline std::map<std::string, std::vector<std::uint8_t>> read_from_archive(
 }
 
 inline std::shared_ptr<const datasets::ImageSet> load(const std::string& root,
-                                                  const CIFAR10Options& options) {
+                                                      const CIFAR10Options& options) {
   namespace fs = std::filesystem;
   std::error_code error;
   const fs::path directory = fs::path(root) / folder;

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "tapenet/core/error.hpp"
-#include "tapenet/download/archive.hpp"
 #include "tapenet/datasets/dataset.hpp"
+#include "tapenet/download/archive.hpp"
 
 namespace tapenet::datasets {
 
@@ -90,7 +90,7 @@ class FashionMNIST : public datasets::LabelledImages<Transform> {
   explicit FashionMNIST(const std::string& root = fashion_mnist::debian_root,
                         const FashionMNISTOptions& options = {}, Transform transform = {})
       : datasets::LabelledImages<Transform>(fashion_mnist::load(root, options.train),
-                                        std::move(transform)) {}
+                                            std::move(transform)) {}
 };
 
 // 28×28 grey → 32×32 RGB (2 pixels of black around, the grey repeated in three channels), so the

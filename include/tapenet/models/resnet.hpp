@@ -6,12 +6,12 @@
 #include <optional>
 #include <vector>
 
-#include "tapenet/ops/arithmetic.hpp"
 #include "tapenet/nn/batchnorm.hpp"
 #include "tapenet/nn/conv.hpp"
 #include "tapenet/nn/linear.hpp"
 #include "tapenet/nn/pool.hpp"
 #include "tapenet/nn/sequential.hpp"
+#include "tapenet/ops/arithmetic.hpp"
 
 namespace tapenet::models {
 

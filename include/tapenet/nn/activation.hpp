@@ -1,7 +1,7 @@
 #pragma once
+#include "tapenet/nn/module.hpp"
 #include "tapenet/ops/activation.hpp"
 #include "tapenet/ops/reshape.hpp"
-#include "tapenet/nn/module.hpp"
 
 namespace tapenet::nn {
 

@@ -1,7 +1,7 @@
 #pragma once
-#include "tapenet/ops/batchnorm.hpp"
 #include "tapenet/nn/init.hpp"
 #include "tapenet/nn/module.hpp"
+#include "tapenet/ops/batchnorm.hpp"
 
 namespace tapenet::nn {
 

@@ -1,7 +1,7 @@
 #pragma once
-#include "tapenet/ops/conv.hpp"
 #include "tapenet/nn/init.hpp"
 #include "tapenet/nn/module.hpp"
+#include "tapenet/ops/conv.hpp"
 
 namespace tapenet::nn {
 

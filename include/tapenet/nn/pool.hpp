@@ -1,6 +1,6 @@
 #pragma once
-#include "tapenet/ops/pool.hpp"
 #include "tapenet/nn/activation.hpp"
+#include "tapenet/ops/pool.hpp"
 
 namespace tapenet::nn {
 
