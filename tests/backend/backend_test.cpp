@@ -219,3 +219,36 @@ TEST_CASE("the block cache rounds sizes, reuses blocks, empties itself when memo
   cache.clear();
   CHECK(SmallMemory::held.empty());
 }
+
+// A call of Im2ColKernel owns one row of the column matrix, a call of Col2ImKernel one plane of
+// the image: on a parallel backend, a write anywhere else races with another call. Each call runs
+// alone here and must leave everything outside its own part as it was.
+TEST_CASE("im2col and col2im calls write only their own row or plane", "[fast]") {
+  // N, C, H, W, kernel, stride, padding and dilation (h and w): the first is the stride-1
+  // "same width" path with kernel rows that sit further inside the padding than the output is
+  // tall (their zeros once ran into the next row); then strides, dilation, a kernel wider than x
+  std::vector<kernels::ConvGeometry> sweeps{{2, 2, 1, 3, 3, 3, 1, 1, 2, 1, 2, 1},
+                                            {2, 2, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1},
+                                            {1, 2, 6, 5, 3, 2, 2, 3, 2, 1, 2, 2},
+                                            {3, 1, 2, 2, 5, 5, 1, 1, 3, 3, 1, 1}};
+  for (const auto& g : sweeps) {
+    INFO("input " << g.height << "x" << g.width << ", kernel " << g.kernel_h << "x" << g.kernel_w);
+    std::int64_t columns = g.column_count(), plane = g.height * g.width;
+    std::vector<float> image(std::size_t(g.batch * g.channels * plane), 1.0f);
+    std::vector<float> matrix(std::size_t(g.patch_size() * columns), 1.0f);
+    std::int64_t stray_writes = 0;
+    for (std::int64_t row = 0; row < g.patch_size(); ++row) {
+      std::vector<float> out(matrix.size(), -1.0f);
+      kernels::Im2ColKernel<float>{image.data(), out.data(), g}(row);
+      for (std::int64_t i = 0; i < std::int64_t(out.size()); ++i)
+        stray_writes += i / columns != row && out[std::size_t(i)] != -1.0f;
+    }
+    for (std::int64_t p = 0; p < g.batch * g.channels; ++p) {
+      std::vector<float> out(image.size(), -1.0f);
+      kernels::Col2ImKernel<float>{matrix.data(), out.data(), g}(p);
+      for (std::int64_t i = 0; i < std::int64_t(out.size()); ++i)
+        stray_writes += i / plane != p && out[std::size_t(i)] != -1.0f;
+    }
+    CHECK(stray_writes == 0);
+  }
+}

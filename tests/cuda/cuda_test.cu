@@ -46,8 +46,9 @@ Var<typename Net::backend_type> train_step(Net& net, const Tensor<cpu>& images,
 
 TEST_CASE("every layer's forward and backward on the GPU match the CPU", "[cuda]") {
   tapenet::manual_seed(1);
-  nn::Sequential net(nn::Conv2d<cpu>(3, 8, 3, {.stride = 2, .padding = 1}), nn::BatchNorm2d<cpu>(8),
-                     nn::ReLU<cpu>(), nn::MaxPool2d<cpu>(3, {.stride = 2, .padding = 1}),
+  nn::Sequential net(nn::Conv2d<cpu>(3, 8, 3, {.conv = {.stride = 2, .padding = 1}}),
+                     nn::BatchNorm2d<cpu>(8), nn::ReLU<cpu>(),
+                     nn::MaxPool2d<cpu>(3, {.stride = 2, .padding = 1}),
                      nn::AdaptiveAvgPool2d<cpu>(1), nn::Flatten<cpu>(), nn::Linear<cpu>(8, 10));
   auto on_gpu = nn::to<gpu>(net);
   Generator generator(2);

@@ -15,7 +15,7 @@ using namespace tapenet::testing;
 namespace {
 
 auto small_network() {
-  return nn::Sequential(nn::Conv2d<cpu>(3, 4, 3, {.padding = 1}), nn::BatchNorm2d<cpu>(4),
+  return nn::Sequential(nn::Conv2d<cpu>(3, 4, 3, {.conv = {.padding = 1}}), nn::BatchNorm2d<cpu>(4),
                         nn::ReLU<cpu>(), nn::AdaptiveAvgPool2d<cpu>(1), nn::Flatten<cpu>(),
                         nn::Linear<cpu>(4, 10));
 }

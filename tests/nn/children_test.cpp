@@ -8,7 +8,7 @@ using namespace tapenet;
 namespace {
 template <Backend B>
 struct SmallNet {
-  nn::Conv2d<B> conv{1, 4, 3, {.padding = 1}};
+  nn::Conv2d<B> conv{1, 4, 3, {.conv = {.padding = 1}}};
   nn::BatchNorm2d<B> bn{4};
   nn::ReLU<B> relu;
   nn::MaxPool2d<B> pool{2};

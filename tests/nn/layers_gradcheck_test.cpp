@@ -31,14 +31,13 @@ TEMPLATE_TEST_CASE("gradcheck: batch_norm in training and evaluation mode", "[fa
                    TAPENET_BACKENDS) {
   using B = TestType;
   using V = std::vector<Var<B, double>>;
-  require_gradients_match<B>(
-      [](const V& x) { return batch_norm(x[0], x[1], x[2], {}, {}, {.training = true}); },
-      {gradcheck_input<B>({3, 2, 2, 3}, 1), gradcheck_input<B>({2}, 2),
-       gradcheck_input<B>({2}, 3)});
+  require_gradients_match<B>([](const V& x) { return batch_norm(x[0], x[1], x[2], {}, {}, true); },
+                             {gradcheck_input<B>({3, 2, 2, 3}, 1), gradcheck_input<B>({2}, 2),
+                              gradcheck_input<B>({2}, 3)});
   auto mean = Tensor<B, double>::from({2}, {0.5, -0.25});
   auto var = Tensor<B, double>::from({2}, {1.5, 0.75});
   require_gradients_match<B>(
-      [&](const V& x) { return batch_norm(x[0], x[1], x[2], mean, var, {.training = false}); },
+      [&](const V& x) { return batch_norm(x[0], x[1], x[2], mean, var, false); },
       {gradcheck_input<B>({3, 2, 2, 3}, 4), gradcheck_input<B>({2}, 5),
        gradcheck_input<B>({2}, 6)});
   // without affine parameters

@@ -26,7 +26,7 @@ std::pair<double, double> moments(const Tensor<B>& t) {
 }  // namespace
 
 TEST_CASE("Sequential names its children 0, 1, ... and switches their mode", "[fast]") {
-  nn::Sequential seq(nn::Conv2d<cpu>(3, 8, 3, {.padding = 1}), nn::BatchNorm2d<cpu>(8),
+  nn::Sequential seq(nn::Conv2d<cpu>(3, 8, 3, {.conv = {.padding = 1}}), nn::BatchNorm2d<cpu>(8),
                      nn::ReLU<cpu>(), nn::Flatten<cpu>(), nn::Linear<cpu>(8 * 4 * 4, 5));
   CHECK(state_names(seq) ==
         std::vector<std::string>{"0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean",

@@ -64,7 +64,7 @@ TEST_CASE("net.to<B>() copies ResNet18 with its state, and the copy trains as th
 TEST_CASE("nn::to keeps evaluation mode and converts Sequential's layers one by one",
           "[nn][fast]") {
   manual_seed(5);
-  nn::Sequential seq(nn::Conv2d<cpu>(3, 4, 3, {.padding = 1}), nn::BatchNorm2d<cpu>(4),
+  nn::Sequential seq(nn::Conv2d<cpu>(3, 4, 3, {.conv = {.padding = 1}}), nn::BatchNorm2d<cpu>(4),
                      nn::ReLU<cpu>(), nn::MaxPool2d<cpu>(2), nn::AdaptiveAvgPool2d<cpu>(1),
                      nn::Flatten<cpu>(), nn::Linear<cpu>(4, 2, false));
   seq.train(false);

@@ -35,12 +35,4 @@ void require_close(const Tensor<B, T>& actual, const Tensor<E, U>& expected, dou
   }
 }
 
-// While one lives, conv2d drops every kernel tap that meets only padding, however small the
-// saving, so that tests exercise that path.
-struct AlwaysCropConvKernels {
-  double saved = conv_crop_flops_per_byte;
-  AlwaysCropConvKernels() { conv_crop_flops_per_byte = 0; }
-  ~AlwaysCropConvKernels() { conv_crop_flops_per_byte = saved; }
-};
-
 }  // namespace tapenet::testing

@@ -25,7 +25,7 @@ void require_passes(M&& module, const Shape& input, std::int64_t elements_per_te
 
 template <Backend B, class T = double>
 struct SmallNet {
-  nn::Conv2d<B, T> conv{2, 3, 3, {.padding = 1}};
+  nn::Conv2d<B, T> conv{2, 3, 3, {.conv = {.padding = 1}}};
   nn::BatchNorm2d<B, T> bn{3};
   nn::ReLU<B, T> relu;
   nn::Dropout<B, T> dropout{0.3};
@@ -86,7 +86,7 @@ TEMPLATE_TEST_CASE("check_module: every layer", "[fast]", TAPENET_BACKENDS) {
   using B = TestType;
   using T = double;
   require_passes<B>(nn::Linear<B, T>(3, 4), {2, 3});
-  require_passes<B>(nn::Conv2d<B, T>(2, 3, 3, {.stride = 2, .padding = 1}), {2, 2, 5, 5});
+  require_passes<B>(nn::Conv2d<B, T>(2, 3, 3, {.conv = {.stride = 2, .padding = 1}}), {2, 2, 5, 5});
   require_passes<B>(nn::Conv2d<B, T>(2, 3, {1, 3}, {.bias = false}), {1, 2, 4, 4});
   require_passes<B>(nn::BatchNorm2d<B, T>(3), {4, 3, 2, 2});
   require_passes<B>(nn::ReLU<B, T>(), {2, 5});

@@ -47,13 +47,13 @@ struct BasicBlock {
 template <Backend B, class T = float>
 BasicBlock<B, T> basic_block(std::int64_t in_planes, std::int64_t planes, std::int64_t stride) {
   BasicBlock<B, T> block{
-      .conv1 = {in_planes, planes, 3, {.stride = stride, .padding = 1, .bias = false}},
+      .conv1 = {in_planes, planes, 3, {.conv = {.stride = stride, .padding = 1}, .bias = false}},
       .bn1 = nn::BatchNorm2d<B, T>(planes),
-      .conv2 = {planes, planes, 3, {.padding = 1, .bias = false}},
+      .conv2 = {planes, planes, 3, {.conv = {.padding = 1}, .bias = false}},
       .bn2 = nn::BatchNorm2d<B, T>(planes)};
   if (stride != 1 || in_planes != planes)
     block.downsample.emplace(
-        nn::Conv2d<B, T>(in_planes, planes, 1, {.stride = stride, .bias = false}),
+        nn::Conv2d<B, T>(in_planes, planes, 1, {.conv = {.stride = stride}, .bias = false}),
         nn::BatchNorm2d<B, T>(planes));
   return block;
 }
@@ -105,8 +105,10 @@ template <Backend B, class T = float>
 ResNet<B, T> resnet(std::array<int, 4> blocks, std::int64_t num_classes, Stem stem) {
   bool imagenet = stem == Stem::imagenet;
   ResNet<B, T> net{
-      .conv1 = imagenet ? nn::Conv2d<B, T>(3, 64, 7, {.stride = 2, .padding = 3, .bias = false})
-                        : nn::Conv2d<B, T>(3, 64, 3, {.stride = 1, .padding = 1, .bias = false}),
+      .conv1 =
+          imagenet
+              ? nn::Conv2d<B, T>(3, 64, 7, {.conv = {.stride = 2, .padding = 3}, .bias = false})
+              : nn::Conv2d<B, T>(3, 64, 3, {.conv = {.stride = 1, .padding = 1}, .bias = false}),
       .bn1 = nn::BatchNorm2d<B, T>(64),
       .layer1 = detail::stage<B, T>(64, 64, blocks[0], 1),
       .layer2 = detail::stage<B, T>(64, 128, blocks[1], 2),

@@ -5,9 +5,10 @@
 
 namespace tapenet::nn {
 
+// The layer's options are batch_norm's (eps, momentum), passed to it whole, and whether the
+// layer has a weight and a bias.
 struct BatchNorm2dOptions {
-  double eps = 1e-5;
-  double momentum = 0.1;
+  BatchNormOptions batch_norm = {};
   bool affine = true;
 };
 
@@ -59,9 +60,9 @@ class BatchNorm2d {
       fail("BatchNorm2d: input has ", count(x.shape()[1], "channel"), ", expected ",
            num_features());
     if (training) ++num_batches_tracked;
-    return reported(this, x,
-                    batch_norm(x, weight, bias, running_mean, running_var,
-                               {training, options.momentum, options.eps}));
+    return reported(
+        this, x,
+        batch_norm(x, weight, bias, running_mean, running_var, training, options.batch_norm));
   }
 
   template <class Visitor>

@@ -5,13 +5,15 @@
 
 namespace tapenet::nn {
 
+// The layer's options are conv2d's (stride, padding, dilation, ...), passed to it whole, and
+// whether the layer has a bias.
 struct Conv2dOptions {
-  Size2 stride = 1, padding = 0, dilation = 1;
+  ConvOptions conv = {};
   bool bias = true;
 };
 
 // A 2-D convolution layer, like nn.Conv2d(in, out, kernel_size, stride, padding, dilation, bias):
-//   nn::Conv2d<cpu> conv(3, 64, 7, {.stride = 2, .padding = 3, .bias = false});
+//   nn::Conv2d<cpu> conv(3, 64, 7, {.conv = {.stride = 2, .padding = 3}, .bias = false});
 template <Backend B, class T = float>
 class Conv2d {
  public:
@@ -47,8 +49,7 @@ class Conv2d {
   Size2 kernel_size() const { return {weight.shape()[2], weight.shape()[3]}; }
 
   Var<B, T> operator()(const Var<B, T>& x) {
-    return reported(this, x,
-                    conv2d(x, weight, bias, {options.stride, options.padding, options.dilation}));
+    return reported(this, x, conv2d(x, weight, bias, options.conv));
   }
 
   template <class Visitor>

@@ -6,10 +6,11 @@
 
 namespace tapenet {
 
+// nn::BatchNorm2dOptions embeds these; the mode is batch_norm's `training` argument (the layer's
+// train() and eval()).
 struct BatchNormOptions {
-  bool training = true;
-  double momentum = 0.1;
   double eps = 1e-5;
+  double momentum = 0.1;
 };
 
 // Batch normalisation of x [N, C, H, W] (or [N, C]) per channel, like F.batch_norm.
@@ -18,7 +19,7 @@ struct BatchNormOptions {
 // the running statistics. weight and bias may be undefined (affine=False).
 template <Backend B, class T>
 Var<B, T> batch_norm(const Var<B, T>& x, const Var<B, T>& weight, const Var<B, T>& bias,
-                     Tensor<B, T> running_mean, Tensor<B, T> running_var,
+                     Tensor<B, T> running_mean, Tensor<B, T> running_var, bool training = true,
                      BatchNormOptions options = {}) {
   const Shape& shape = x.shape();
   if (shape.rank() < 2) fail("batch_norm: expects input [N, C, ...], got ", shape);
@@ -32,15 +33,15 @@ Var<B, T> batch_norm(const Var<B, T>& x, const Var<B, T>& weight, const Var<B, T
   for (const Tensor<B, T>* t : {&running_mean, &running_var})
     if (t->defined() && t->shape() != channel_shape)
       fail("batch_norm: running statistics must have shape ", channel_shape, ", got ", t->shape());
-  if (!options.training && !(running_mean.defined() && running_var.defined()))
+  if (!training && !(running_mean.defined() && running_var.defined()))
     fail("batch_norm: evaluation mode needs the running statistics");
-  if (options.training && g.per_channel() < 2)
+  if (training && g.per_channel() < 2)
     fail("batch_norm: expected more than 1 value per channel when training, got input of shape ",
          shape);
 
   auto mean = Tensor<B, T>::empty(channel_shape);
   auto inverse_std = Tensor<B, T>::empty(channel_shape);
-  if (options.training) {
+  if (training) {
     bool track = running_mean.defined() && running_var.defined();
     B::for_each(g.channels,
                 kernels::BatchStatisticsKernel<T>{x.value().data(), mean.data(), inverse_std.data(),
@@ -61,8 +62,7 @@ Var<B, T> batch_norm(const Var<B, T>& x, const Var<B, T>& weight, const Var<B, T
                   bias.defined() ? bias.value().data() : nullptr, y.data(), g},
               g.plane);
 
-  auto backward = [x, weight, bias, mean, inverse_std, g,
-                   training = options.training](const Tensor<B, T>& grad) {
+  auto backward = [x, weight, bias, mean, inverse_std, g, training](const Tensor<B, T>& grad) {
     auto sum_grad = Tensor<B, T>::empty(mean.shape());
     auto sum_grad_x_hat = Tensor<B, T>::empty(mean.shape());
     B::for_each(g.channels,

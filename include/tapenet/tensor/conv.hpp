@@ -8,6 +8,27 @@
 
 namespace tapenet::kernels {
 
+// The input positions one kernel tap reads along one dimension (down the rows or across the
+// columns): at output position o, start + o * stride, which is inside the image when it is in
+// [0, size) and in the zero padding otherwise. The bounds of im2col and col2im, written once for
+// both.
+struct TapLine {
+  std::int64_t start, stride, size, out;  // out: the number of output positions
+
+  TAPENET_HD std::int64_t at(std::int64_t o) const { return start + o * stride; }
+  TAPENET_HD bool inside(std::int64_t o) const { return at(o) >= 0 && at(o) < size; }
+  // The positions step evenly, so the outputs that read inside the image are one run:
+  // [first(), last()), empty when first() == last().
+  TAPENET_HD std::int64_t last() const {
+    std::int64_t end = start >= size ? 0 : (size - 1 - start) / stride + 1;
+    return end < out ? end : out;
+  }
+  TAPENET_HD std::int64_t first() const {
+    std::int64_t begin = start >= 0 ? 0 : (-start + stride - 1) / stride;
+    return begin < last() ? begin : last();
+  }
+};
+
 // Sizes of one 2-D convolution or pooling window sweep, in PyTorch's terms.
 // The output size is worked out once, here: kernels read it millions of times, and a 64-bit
 // division costs tens of cycles.
@@ -57,6 +78,14 @@ struct ConvGeometry {
   TAPENET_HD std::int64_t patch_size() const { return channels * kernel_h * kernel_w; }
   // Columns of the im2col matrix: one per output position of every image.
   TAPENET_HD std::int64_t column_count() const { return batch * out_height() * out_width(); }
+
+  // Where kernel row kh reads down the image, and kernel column kw across it.
+  TAPENET_HD TapLine tap_rows(std::int64_t kh) const {
+    return {kh * dilation_h - pad_h, stride_h, height, out_h};
+  }
+  TAPENET_HD TapLine tap_columns(std::int64_t kw) const {
+    return {kw * dilation_w - pad_w, stride_w, width, out_w};
+  }
 };
 
 // One call fills row (c, kh, kw) of the matrix: the pixel that kernel tap (kh, kw) of channel c
@@ -73,25 +102,21 @@ struct Im2ColKernel {
     std::int64_t kw = row % g.kernel_w, kh = (row / g.kernel_w) % g.kernel_h;
     std::int64_t c = row / (g.kernel_w * g.kernel_h);
     T* out = columns + row * g.batch * out_h * out_w;
-    std::int64_t w0 = kw * g.dilation_w - g.pad_w;  // input column seen at ow = 0
-    // first and last: the output columns whose tap lands in [0, width)
-    std::int64_t first = w0 >= 0 ? 0 : (-w0 + g.stride_w - 1) / g.stride_w;
-    std::int64_t last = w0 >= g.width ? 0 : (g.width - 1 - w0) / g.stride_w + 1;
-    if (last > out_w) last = out_w;
-    if (first > last) first = last;
+    TapLine down = g.tap_rows(kh), across = g.tap_columns(kw);
+    // w0: the input column read at ow = 0; the outputs [first, last) read inside the image
+    std::int64_t w0 = across.start, first = across.first(), last = across.last();
     if (g.stride_h == 1 && g.stride_w == 1 && out_w == g.width) {
-      shifted_copies(out, c, kh, w0, first, last);
+      shifted_copies(out, c, down, w0, first, last);
       return;
     }
     for (std::int64_t n = 0; n < g.batch; ++n) {
       const T* plane = image + (n * g.channels + c) * g.height * g.width;
       for (std::int64_t oh = 0; oh < out_h; ++oh, out += out_w) {
-        std::int64_t h = oh * g.stride_h - g.pad_h + kh * g.dilation_h;
-        if (h < 0 || h >= g.height) {
+        if (!down.inside(oh)) {
           for (std::int64_t ow = 0; ow < out_w; ++ow) out[ow] = T(0);
           continue;
         }
-        const T* in = plane + h * g.width;
+        const T* in = plane + down.at(oh) * g.width;
         for (std::int64_t ow = 0; ow < first; ++ow) out[ow] = T(0);
         if (g.stride_w == 1)
           for (std::int64_t ow = first; ow < last; ++ow) out[ow] = in[w0 + ow];
@@ -106,14 +131,12 @@ struct Im2ColKernel {
   // a fixed number of elements, so each image's part of the row is one long copy (which the
   // compiler vectorises, unlike a run of 8 pixels), then the rows and the columns that fell
   // outside the image are set to zero.
-  TAPENET_HD void shifted_copies(T* out, std::int64_t c, std::int64_t kh, std::int64_t w0,
+  TAPENET_HD void shifted_copies(T* out, std::int64_t c, TapLine down, std::int64_t w0,
                                  std::int64_t first, std::int64_t last) const {
     std::int64_t out_h = g.out_h, out_w = g.out_w, size = g.height * g.width;
-    std::int64_t h0 = kh * g.dilation_h - g.pad_h;  // input row seen at oh = 0
-    std::int64_t shift = h0 * g.width + w0;
+    std::int64_t shift = down.start * g.width + w0;
     // the outputs whose input row is inside the image: [top, bottom)
-    std::int64_t top = h0 >= 0 ? 0 : -h0, bottom = g.height - h0 < out_h ? g.height - h0 : out_h;
-    if (bottom < top) bottom = top;
+    std::int64_t top = down.first(), bottom = down.last();
     // copy [begin, end): from top's row to bottom's, clipped so that the source stays in the plane
     std::int64_t begin = top * out_w, end = bottom * out_w;
     if (begin + shift < 0) begin = -shift;
@@ -147,14 +170,11 @@ struct Col2ImKernel {
       for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
         const T* in =
             columns + ((c * g.kernel_h + kh) * g.kernel_w + kw) * cols + n * out_h * out_w;
-        std::int64_t w0 = kw * g.dilation_w - g.pad_w;
-        std::int64_t first = w0 >= 0 ? 0 : (-w0 + g.stride_w - 1) / g.stride_w;
-        std::int64_t last = w0 >= g.width ? 0 : (g.width - 1 - w0) / g.stride_w + 1;
-        if (last > out_w) last = out_w;
+        TapLine down = g.tap_rows(kh), across = g.tap_columns(kw);
+        std::int64_t w0 = across.start, first = across.first(), last = across.last();
         for (std::int64_t oh = 0; oh < out_h; ++oh, in += out_w) {
-          std::int64_t h = oh * g.stride_h - g.pad_h + kh * g.dilation_h;
-          if (h < 0 || h >= g.height) continue;
-          T* row = plane + h * g.width;
+          if (!down.inside(oh)) continue;
+          T* row = plane + down.at(oh) * g.width;
           for (std::int64_t ow = first; ow < last; ++ow) row[w0 + ow * g.stride_w] += in[ow];
         }
       }
