@@ -1,6 +1,7 @@
 #pragma once
 // An image as a PIL user knows it: height × width pixels of `channels` bytes each (HWC, row by
 // row), before ToTensor turns it into a float tensor. Loading and saving go through stb_image.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
