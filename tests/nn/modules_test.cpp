@@ -86,8 +86,8 @@ struct TwoConvs {  // a composite of one's own, not a container
 }  // namespace
 
 TEST_CASE("an error inside a Sequential names the layer: its index and type", "[fast]") {
-  nn::Sequential net(nn::Conv2d<cpu>(3, 4, 3, {.padding = 1}), nn::ReLU<cpu>(), nn::Flatten<cpu>(),
-                     nn::Linear<cpu>(4 * 5 * 5, 2));
+  nn::Sequential net(nn::Conv2d<cpu>(3, 4, 3, {.conv = {.padding = 1}}), nn::ReLU<cpu>(),
+                     nn::Flatten<cpu>(), nn::Linear<cpu>(4 * 5 * 5, 2));
   CHECK_THROWS_WITH(
       net(Var<cpu>(Tensor<cpu>::zeros({2, 1, 5, 5}))),
       "layer 0 (Conv2d): conv2d: input has 1 channel but the weight [4, 3, 3, 3] expects 3");
