@@ -67,9 +67,10 @@ inline Image to_grayscale(const Image& image) {
   return out;
 }
 
-// PIL refuses images over this many pixels as possible "decompression bombs"; so do we, before
+// PIL warns about images over Image.MAX_IMAGE_PIXELS (89,478,485) and refuses those over twice
+// that as possible "decompression bombs"; we refuse the same ones (without the warning), before
 // allocating anything: a 100-byte PNG can claim to be 100,000 × 100,000 pixels.
-inline constexpr std::int64_t max_image_pixels = 89'478'485;
+inline constexpr std::int64_t max_image_pixels = 2 * 89'478'485;
 
 // Loads PNG (8 or 16 bits), JPEG, BMP, GIF (first frame) or TGA in any channel count and returns
 // it as RGB, as PIL's Image.open(path).convert('RGB') does: grey is repeated, alpha is dropped,
