@@ -20,6 +20,7 @@ optional=(
   clang-format                                  # the formatting check
   chromium                                      # the test that opens report.html (160 packages)
   mkdocs mkdocs-material                        # the course as a website, checked for broken links
+  python3-pymdownx libjs-katex                  # its maths, typeset offline
   python3-torchvision                           # the PyTorch round trip of a ResNet18 state dict
 )                                               # (PyTorch brings 320 packages: OpenCV, GDAL, Qt)
 
