@@ -50,6 +50,7 @@ struct TextStyle {
   bool bold = false;
   bool italic = false;
   bool monospace = false;
+  double rotate = 0;  // degrees, clockwise, about (x, y): -90 reads upwards
 };
 
 struct Point {
@@ -168,6 +169,9 @@ class Svg {
     if (style.bold) body_ << " font-weight=\"bold\"";
     if (style.italic) body_ << " font-style=\"italic\"";
     if (style.monospace) body_ << " font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\"";
+    if (style.rotate != 0)
+      body_ << " transform=\"rotate(" << num(style.rotate) << " " << num(x) << " " << num(y)
+            << ")\"";
     body_ << ">" << escape(content) << "</text>\n";
   }
 
