@@ -2,7 +2,7 @@
 // makes of them: RandomCrop(32, padding 4) then RandomHorizontalFlip, tapenet's own transforms.
 //   figure_augmented_batch docs/images/augmented-batch.svg [cifar-10-binary.tar.gz]
 // The archive: the second argument, else $TAPENET_CIFAR10, else ../shared/data/ beside the
-// repository. Without it the program prints "skipped: ..." and exits with 77.
+// repository. Without one the program prints "skipped: ..." and exits with 77.
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -24,11 +24,15 @@ constexpr int variants = 4, padding = 4, scale = 3;
 const char* window_colours[variants] = {colour::blue, colour::orange, colour::green,
                                         colour::purple};
 
+// The archive named on the command line, or else the first of the usual places that has one.
 std::string find_archive(int argc, char** argv) {
   std::vector<std::string> candidates;
-  if (argc > 2) candidates.push_back(argv[2]);
-  if (const char* variable = std::getenv("TAPENET_CIFAR10")) candidates.push_back(variable);
-  candidates.push_back(TAPENET_SOURCE_DIR "/../shared/data/cifar-10-binary.tar.gz");
+  if (argc > 2) {
+    candidates.push_back(argv[2]);
+  } else {
+    if (const char* variable = std::getenv("TAPENET_CIFAR10")) candidates.push_back(variable);
+    candidates.push_back(TAPENET_SOURCE_DIR "/../shared/data/cifar-10-binary.tar.gz");
+  }
   for (const auto& candidate : candidates)
     if (std::filesystem::is_regular_file(candidate)) return candidate;
   return "";
@@ -61,8 +65,8 @@ std::optional<Window> find_window(const Image& padded, const Image& crop) {
 int main(int argc, char** argv) {
   const std::string archive = find_archive(argc, argv);
   if (archive.empty()) {
-    std::cout << "skipped: no CIFAR-10 archive (pass it as the second argument or set "
-                 "TAPENET_CIFAR10)\n";
+    std::cout << "skipped: no CIFAR-10 archive (give cifar-10-binary.tar.gz as the second "
+                 "argument or in $TAPENET_CIFAR10)\n";
     return 77;
   }
   using namespace transforms;
