@@ -92,8 +92,8 @@ int main(int argc, char** argv) {
     for (double s : curve.spread) low = std::min(low, s), high = std::max(high, s);
   const int bottom = int(std::floor(std::log10(low))), top = int(std::ceil(std::log10(high)));
 
-  Svg svg(720, 470, "Spread of the activations through 20 layers, for three initialisations");
-  const double left = 90, right = 690, plot_top = 70, plot_bottom = 410;
+  Svg svg(720, 484, "Spread of the activations through 20 layers, for three initialisations");
+  const double left = 90, right = 690, plot_top = 84, plot_bottom = 424;
   auto x_of = [&](double layer) { return left + (right - left) * layer / layers; };
   auto y_of = [&](double value) {
     return plot_bottom - (plot_bottom - plot_top) * (std::log10(value) - bottom) / (top - bottom);
@@ -103,6 +103,10 @@ int main(int argc, char** argv) {
            {.size = 15, .bold = true});
   svg.text(20, 46,
            "20 x (Linear(256, 256) + ReLU), input: 512 samples of N(0, 1), measured with tapenet",
+           {.size = 12, .colour = colour::muted});
+  svg.text(20, 62,
+           "biases start at zero, except with PyTorch's default, which draws them from "
+           "U(±1/√fan_in) as well",
            {.size = 12, .colour = colour::muted});
 
   svg.begin_group("axes and grid");

@@ -191,7 +191,12 @@ class Svg {
   }
 
   // Groups make the file easier to read: each part of a figure is one <g> with a comment.
-  void begin_group(const std::string& what) { body_ << "<!-- " << escape(what) << " -->\n<g>\n"; }
+  void begin_group(const std::string& what) {
+    std::string comment = escape(what);  // "--" may not appear inside an XML comment
+    for (std::size_t at; (at = comment.find("--")) != std::string::npos;)
+      comment.replace(at, 2, "- -");
+    body_ << "<!-- " << comment << " -->\n<g>\n";
+  }
   void end_group() { body_ << "</g>\n"; }
 
   std::string str() const {
