@@ -55,10 +55,7 @@ void check_columns(const ConvSizes& s, const std::vector<double>& expected,
   std::size_t wrong = 0, first = 0;
   for (std::size_t i = 0; i < got.size(); ++i)
     if (got[i] != expected[i] && wrong++ == 0) first = i;
-  if (wrong == 0) {
-    SUCCEED("the columns match tapenet's im2col");
-    return;
-  }
+  if (wrong == 0) return;
   std::int64_t row = first / columns, column = first % columns;
   std::int64_t kw = row % s.kernel_w, kh = row / s.kernel_w % s.kernel_h,
                c = row / (s.kernel_w * s.kernel_h);

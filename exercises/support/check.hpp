@@ -84,8 +84,9 @@ inline bool close(double expected, double got, double rtol, double atol) {
 }
 
 // One check: `got` must equal `expected` element by element, within atol + rtol * |expected|.
-// The failure message names the first element that differs and counts the others.
-inline void check_close(const std::string& what, const std::vector<double>& expected,
+// The failure message names the first element that differs and counts the others. Returns
+// whether they matched.
+inline bool check_close(const std::string& what, const std::vector<double>& expected,
                         const std::vector<double>& got, const std::vector<std::int64_t>& dims = {},
                         double rtol = 1e-9, double atol = 1e-12) {
   std::ostringstream message;
@@ -93,29 +94,27 @@ inline void check_close(const std::string& what, const std::vector<double>& expe
   if (got.size() != expected.size()) {
     message << what << ": expected " << expected.size() << " numbers, got " << got.size();
     FAIL_CHECK(message.str());
-    return;
+    return false;
   }
   std::size_t wrong = 0, first = 0;
   for (std::size_t i = 0; i < got.size(); ++i)
     if (!close(expected[i], got[i], rtol, atol) && wrong++ == 0) first = i;
-  if (wrong == 0) {
-    SUCCEED(what);
-    return;
-  }
+  if (wrong == 0) return true;
   message << what << ": element " << first << index_text(first, dims) << " should be "
           << expected[first] << " but is " << got[first];
   if (wrong > 1) message << " (" << wrong << " of " << got.size() << " elements are wrong)";
   FAIL_CHECK(message.str());
+  return false;
 }
 
-inline void check_close(const std::string& what, double expected, double got, double rtol = 1e-9,
+inline bool check_close(const std::string& what, double expected, double got, double rtol = 1e-9,
                         double atol = 1e-12) {
-  check_close(what, std::vector<double>{expected}, std::vector<double>{got}, {}, rtol, atol);
+  return check_close(what, std::vector<double>{expected}, std::vector<double>{got}, {}, rtol, atol);
 }
 
-inline void check_close(const std::string& what, const Fixture& expected,
+inline bool check_close(const std::string& what, const Fixture& expected,
                         const std::vector<double>& got, double rtol = 1e-9, double atol = 1e-12) {
-  check_close(what, expected.values, got, expected.dims, rtol, atol);
+  return check_close(what, expected.values, got, expected.dims, rtol, atol);
 }
 
 }  // namespace exercise_check
