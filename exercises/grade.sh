@@ -63,6 +63,10 @@ status=0
 OMP_NUM_THREADS=1 "$build/exercises/$target" || status=$?
 if [[ $status == 0 ]]; then
   echo "$name: every check passes"
+elif [[ $status -gt 128 ]]; then
+  echo "$name: the checks stopped: the program crashed in the check named above (an index past"
+  echo "the end of a std::vector stops it with a message from stl_vector.h)"
+  exit 1
 else
   echo "$name: not done yet: the checks marked FAIL above say what is wrong"
   exit 1

@@ -1,6 +1,7 @@
 // Catch's main for every exercise, compiled once, plus a scoreboard: after Catch's own report of
 // what failed and why, one line per check says PASS or FAIL.
 #define CATCH_CONFIG_MAIN
+#define CATCH_CONFIG_CONSOLE_WIDTH 120  // wide enough that most messages keep their numbers whole
 #include <catch2/catch.hpp>
 
 #include <cstdio>
