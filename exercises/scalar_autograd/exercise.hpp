@@ -71,7 +71,8 @@ class Value {
 
 inline Value operator+(const Value& a, const Value& b) {
   return Value::from_op(a.data() + b.data(), {a, b}, [a, b](double /*out_grad*/) {
-    // TODO 1: d(a + b)/da = 1 and d(a + b)/db = 1, so:  a.grad() += ...;  b.grad() += ...;
+    // TODO 1: d(a + b)/da = 1 and d(a + b)/db = 1, so  a.grad() += 1 * out_grad;  and the same
+    // for b. (Un-comment the parameter's name, out_grad, and delete the not_written_yet line.)
     not_written_yet("scalar_autograd", "the backward step of a + b");
   });
 }
