@@ -31,6 +31,7 @@ struct Options {
   bool augment = false;
   std::uint64_t seed = 0;
   int threads = 1;
+  double min_test_accuracy = 0;  // exit with 1 below this (CTest's smoke test)
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -38,7 +39,8 @@ struct Options {
                "curves: %s\nusage: curves [--lr X] [--momentum X] [--weight-decay X]\n"
                "  [--schedule constant|step|cosine] [--step-size EPOCHS] [--train-size N]\n"
                "  [--eval-size N] [--batch-size N] [--epochs N] [--max-steps N]\n"
-               "  [--eval-every STEPS] [--augment] [--seed N] [--threads N]\n",
+               "  [--eval-every STEPS] [--augment] [--seed N] [--threads N]\n"
+               "  [--min-test-accuracy X]\n",
                problem.c_str());
   std::exit(2);
 }
@@ -59,6 +61,7 @@ Options parse(int argc, char** argv) {
       {"--eval-every", [&](const std::string& v) { o.eval_every = std::stoll(v); }},
       {"--seed", [&](const std::string& v) { o.seed = std::stoull(v); }},
       {"--threads", [&](const std::string& v) { o.threads = std::stoi(v); }},
+      {"--min-test-accuracy", [&](const std::string& v) { o.min_test_accuracy = std::stod(v); }},
   };
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
@@ -192,6 +195,11 @@ int run(const Options& o, const TrainSet& train_set,
   datasets::LabelledImages<decltype(plain())> test_set(test, plain());
   auto on_test = measure(net, test_set);
   std::printf("# test accuracy %.4f (10000 test images)\n", on_test.accuracy);
+  if (on_test.accuracy < o.min_test_accuracy) {
+    std::fprintf(stderr, "curves: test accuracy %.4f is below --min-test-accuracy %.4f\n",
+                 on_test.accuracy, o.min_test_accuracy);
+    return 1;
+  }
   return 0;
 }
 
