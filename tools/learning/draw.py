@@ -57,8 +57,9 @@ def label_of(value):
 class Panel:
     """One chart: axes, ticks, labels, lines and a legend, at (x0, y0) in the figure."""
 
-    def __init__(self, x0, y0, title, x_label, y_label, x_range, y_range, legend="top"):
-        self.x0, self.y0 = x0, y0
+    def __init__(self, x0, y0, title, x_label, y_label, x_range, y_range, legend="top",
+                 width=PANEL_W):
+        self.x0, self.y0, self.w = x0, y0, width
         self.legend_at = legend  # "top" or "bottom", at the right
         self.title, self.x_label, self.y_label = title, x_label, y_label
         self.x_range, self.y_range = x_range, y_range
@@ -67,7 +68,7 @@ class Panel:
 
     def sx(self, x):
         lo, hi = self.x_range
-        width = PANEL_W - MARGIN["left"] - MARGIN["right"]
+        width = self.w - MARGIN["left"] - MARGIN["right"]
         return self.x0 + MARGIN["left"] + (x - lo) / (hi - lo) * width
 
     def sy(self, y):
@@ -147,7 +148,7 @@ def finite_segments(xs, ys):
 
 
 def write_figure(name, panels):
-    width, height = PANEL_W * len(panels), PANEL_H
+    width, height = max(p.x0 + p.w for p in panels), max(p.y0 + PANEL_H for p in panels)
     body = "\n".join(panel.svg() for panel in panels)
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">\n'
@@ -194,15 +195,21 @@ def momentum_figure():
 
 
 def schedule_figure():
-    lr = Panel(0, 0, "Learning rate", "epoch", "lr during the epoch", (0, 10), (0, 0.055))
-    loss = Panel(PANEL_W, 0, "Training loss (mean of 3 seeds)", "epoch",
-                 "mean loss over the epoch", (0, 10), (0, 0.6))
+    w = 300
+    lr = Panel(0, 0, "Learning rate", "epoch", "lr during the epoch", (0, 10), (0, 0.055),
+               width=w)
+    loss = Panel(w, 0, "Training loss", "epoch", "mean over the epoch (3 seeds)", (0, 10),
+                 (0, 0.6), width=w)
+    accuracy = Panel(2 * w, 0, "Validation accuracy", "epoch", "10,000 images (3 seeds)",
+                     (0, 10), (0.8, 0.9), "bottom", width=w)
     for colour, schedule in zip(COLOURS, ["constant", "step", "cosine"]):
         rows = read_run(f"schedule-{schedule}-seed-0")
         lr.line(column(rows, "epoch"), column(rows, "lr"), schedule, colour, markers=True)
         epochs, mean_loss = mean_over_seeds(f"schedule-{schedule}", "train_loss")
         loss.line(epochs, mean_loss, schedule, colour, markers=True)
-    write_figure("learning-schedule.svg", [lr, loss])
+        epochs, mean_accuracy = mean_over_seeds(f"schedule-{schedule}", "val_accuracy")
+        accuracy.line(epochs, mean_accuracy, schedule, colour, markers=True)
+    write_figure("learning-schedule.svg", [lr, loss, accuracy])
 
 
 def overfitting_figure():
@@ -245,10 +252,11 @@ def readme_recipe():
 def recipe_figure():
     rows = readme_recipe()
     epochs = [r[0] for r in rows]
-    progress = Panel(0, 0, "ResNet18 on CIFAR-10 (README's run)", "epoch", "loss / accuracy",
+    progress = Panel(0, 0, "ResNet18 on CIFAR-10 (README's run)", "epoch", "loss, accuracy",
                      (0, 6), (0, 2))
     progress.line(epochs, [r[2] for r in rows], "train loss", COLOURS[0], markers=True)
-    progress.line(epochs, [r[3] for r in rows], "test accuracy", COLOURS[1], markers=True)
+    progress.line(epochs, [r[3] for r in rows], "test accuracy (0 to 1)", COLOURS[1],
+                  markers=True)
     lr = Panel(PANEL_W, 0, "Learning rate (cosine)", "epoch", "lr during the epoch", (0, 6),
                (0, 0.055))
     lr.line(epochs, [r[1] for r in rows], "", COLOURS[2], markers=True)
