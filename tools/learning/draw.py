@@ -60,7 +60,7 @@ class Panel:
     def __init__(self, x0, y0, title, x_label, y_label, x_range, y_range, legend="top",
                  width=PANEL_W):
         self.x0, self.y0, self.w = x0, y0, width
-        self.legend_at = legend  # "top" or "bottom", at the right
+        self.legend_at = legend  # "top" or "bottom", at the right; "bottom-left"
         self.title, self.x_label, self.y_label = title, x_label, y_label
         self.x_range, self.y_range = x_range, y_range
         self.lines, self.notes = [], []
@@ -121,7 +121,8 @@ class Panel:
         labelled = [line for line in self.lines if line[2]]
         width = 8 + 7 * max((len(line[2]) for line in labelled), default=0) + 30
         height = 8 + 16 * len(labelled)
-        x, y = right - width - 6, (top + 6 if self.legend_at == "top" else bottom - height - 6)
+        x = self.sx(self.x_range[0]) + 6 if self.legend_at.endswith("left") else right - width - 6
+        y = top + 6 if self.legend_at.startswith("top") else bottom - height - 6
         out = [f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" '
                f'height="{height:.1f}" fill="white" fill-opacity="0.85" '
                'stroke="#ccc"/>'] if labelled else []
@@ -197,9 +198,9 @@ def momentum_figure():
 def schedule_figure():
     w = 300
     lr = Panel(0, 0, "Learning rate", "epoch", "lr during the epoch", (0, 10), (0, 0.055),
-               width=w)
+               "bottom-left", width=w)
     loss = Panel(w, 0, "Training loss", "epoch", "mean over the epoch (3 seeds)", (0, 10),
-                 (0, 0.6), width=w)
+                 (0, 0.8), width=w)
     accuracy = Panel(2 * w, 0, "Validation accuracy", "epoch", "10,000 images (3 seeds)",
                      (0, 10), (0.8, 0.9), "bottom", width=w)
     for colour, schedule in zip(COLOURS, ["constant", "step", "cosine"]):
