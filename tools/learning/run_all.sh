@@ -46,3 +46,4 @@ for seed in 0 1 2; do
 done
 
 python3 tools/learning/draw.py
+python3 tools/learning/summary.py
