@@ -217,7 +217,7 @@ def overfitting_figure():
     rows = read_run("small-plain-seed-0")
     epochs = column(rows, "epoch")
     loss = Panel(0, 0, "Loss, 1,000 training images", "epoch", "cross-entropy loss",
-                 (0, 150), (0, 1.5))
+                 (0, 150), (0, 1.6), "bottom")
     loss.line(epochs, column(rows, "train_loss"), "training", COLOURS[0])
     loss.line(epochs, column(rows, "val_loss"), "validation", COLOURS[1], dashed=True)
     accuracy = Panel(PANEL_W, 0, "Accuracy", "epoch", "accuracy", (0, 150), (0.6, 1), "bottom")
@@ -228,9 +228,9 @@ def overfitting_figure():
 
 def regularisation_figure():
     loss = Panel(0, 0, "Validation loss (mean of 3 seeds)", "epoch", "cross-entropy loss",
-                 (0, 150), (0.3, 1.5))
+                 (0, 150), (0.3, 2.1), "top-left")
     norm = Panel(PANEL_W, 0, "Size of the weights (seed 0)", "epoch", "‖w‖ (all parameters)",
-                 (0, 150), (0, 30))
+                 (0, 150), (0, 30), "top-left")
     runs = [("small-plain", "plain"), ("small-wd", "weight decay 5e-3"),
             ("small-augment", "augmentation"), ("small-augment-wd", "both")]
     for colour, (stem, label) in zip(COLOURS, runs):
