@@ -47,3 +47,18 @@ done
 
 python3 tools/learning/draw.py
 python3 tools/learning/summary.py
+
+# 5. The runs behind the exercises' answers (EXERCISES=1 tools/learning/run_all.sh).
+if [ "${EXERCISES:-0}" = 1 ]; then
+  mkdir -p "$out/exercises"
+  ex() { name=$1; shift; run "exercises/$name" "$@"; }
+  ex ex3-lr-0.3 --lr 0.3 --epochs 1 --eval-every 25 --eval-size 2000
+  ex ex3-lr-0.03-momentum-0.9 --lr 0.03 --momentum 0.9 --epochs 1 --eval-every 25 --eval-size 2000
+  for lr in 0.6 0.7 0.8 0.9; do
+    ex "ex4-lr-$lr-seed-0" --lr "$lr" --epochs 1 --eval-every 25 --eval-size 2000
+  done
+  for lr in 0.6 0.7 0.8; do
+    ex "ex4-lr-$lr-seed-1" --lr "$lr" --epochs 1 --eval-every 25 --eval-size 2000 --seed 1
+  done
+  ex ex5-train-size-5000 --lr 0.05 --momentum 0.9 --train-size 5000 --epochs 30 --eval-size 5000
+fi
