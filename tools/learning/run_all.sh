@@ -3,7 +3,7 @@
 # tools/learning/runs/, then draw.py turns them into docs/images/learning-*.svg.
 #   cmake --preset release && ninja -C build/release learning_curves
 #   tools/learning/run_all.sh [path/to/learning_curves]
-# One thread, low priority: about 15 minutes on one core of a 2-core machine.
+# One thread, low priority: 33 minutes on a 2-core machine that others were using too.
 set -eu
 cd "$(dirname "$0")/../.."
 curves=${1:-build/release/tools/bench/learning_curves}
