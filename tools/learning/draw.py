@@ -64,7 +64,7 @@ class Panel:
         self.title, self.x_label, self.y_label = title, x_label, y_label
         self.x_range, self.y_range = x_range, y_range
         self.lines, self.notes = [], []
-        self.clip = f"clip{id(self)}"
+        self.clip = "clip"  # write_figure makes it unique within the page
 
     def sx(self, x):
         lo, hi = self.x_range
@@ -150,6 +150,8 @@ def finite_segments(xs, ys):
 
 def write_figure(name, panels):
     width, height = max(p.x0 + p.w for p in panels), max(p.y0 + PANEL_H for p in panels)
+    for k, panel in enumerate(panels):
+        panel.clip = f"{name.removesuffix('.svg')}-clip{k}"
     body = "\n".join(panel.svg() for panel in panels)
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">\n'
