@@ -60,7 +60,7 @@ class Panel:
     def __init__(self, x0, y0, title, x_label, y_label, x_range, y_range, legend="top",
                  width=PANEL_W):
         self.x0, self.y0, self.w = x0, y0, width
-        self.legend_at = legend  # "top" or "bottom", at the right; "bottom-left"
+        self.legend_at = legend  # "top", "middle" or "bottom", at the right, or "...-left"
         self.title, self.x_label, self.y_label = title, x_label, y_label
         self.x_range, self.y_range = x_range, y_range
         self.lines, self.notes = [], []
@@ -122,7 +122,12 @@ class Panel:
         width = 8 + 7 * max((len(line[2]) for line in labelled), default=0) + 30
         height = 8 + 16 * len(labelled)
         x = self.sx(self.x_range[0]) + 6 if self.legend_at.endswith("left") else right - width - 6
-        y = top + 6 if self.legend_at.startswith("top") else bottom - height - 6
+        if self.legend_at.startswith("top"):
+            y = top + 6
+        elif self.legend_at.startswith("middle"):
+            y = (top + bottom - height) / 2
+        else:
+            y = bottom - height - 6
         out = [f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" '
                f'height="{height:.1f}" fill="white" fill-opacity="0.85" '
                'stroke="#ccc"/>'] if labelled else []
@@ -173,9 +178,9 @@ def mean_over_seeds(stem, key):
 
 def learning_rate_figure():
     loss = Panel(0, 0, "Training loss", "step (batches of 64)", "mean loss of 25 steps",
-                 (0, 800), (0, 2.5))
+                 (0, 800), (0, 2.5), "middle")
     accuracy = Panel(PANEL_W, 0, "Validation accuracy", "step (batches of 64)",
-                     "accuracy (2,000 images)", (0, 800), (0, 1), "bottom")
+                     "accuracy (2,000 images)", (0, 800), (0, 1), "middle")
     for colour, lr in zip(COLOURS, ["0.005", "0.05", "0.5", "1"]):
         rows = read_run(f"lr-{lr}")
         loss.line(column(rows, "step"), column(rows, "train_loss"), f"lr {lr}", colour)
