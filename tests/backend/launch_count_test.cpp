@@ -3,7 +3,7 @@
 // themselves are tinier still, so the step's time on a GPU is about its launch count times that
 // cost, plus a round trip for every time the host waits for a result. Counted here on the CPU,
 // with the GPU backend's code (thrust_omp) under a backend that tallies what it is asked. These are
-// the figures docs/11 quotes and the ones to cut: a change that moves them fails here, and one
+// the figures docs/12 quotes and the ones to cut: a change that moves them fails here, and one
 // that lowers them updates both.
 #include "support/backends.hpp"
 

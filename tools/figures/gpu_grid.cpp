@@ -122,11 +122,12 @@ int main(int argc, char** argv) {
              strided ? "addresses 8 bytes apart: the warp's 32 reads"
                      : "addresses 4 bytes apart: the warp's 32 reads",
              {.size = 12});
-    svg.text(
-        px, mem_y + bar + 52,
-        strided ? "span 256 bytes, twice the memory traffic," : "are one 128-byte piece of memory,",
-        {.size = 12});
-    svg.text(px, mem_y + bar + 68, strided ? "half of it wasted" : "fetched in one transaction",
+    svg.text(px, mem_y + bar + 52,
+             strided ? "span 256 bytes: eight 32-byte sectors,"
+                     : "are one 128-byte line: four 32-byte sectors,",
+             {.size = 12});
+    svg.text(px, mem_y + bar + 68,
+             strided ? "twice the traffic, half of it wasted" : "every byte of them used",
              {.size = 12});
     svg.end_group();
   }

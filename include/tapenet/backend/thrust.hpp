@@ -83,7 +83,8 @@ struct ThrustBackend {
                      thrust::counting_iterator<std::int64_t>(count), kernel);
   }
 
-  // A GPU gives every call its own thread whatever the work per call.
+  // Thrust splits the calls its own way whatever the work per call (on a GPU: blocks of 256
+  // threads, two calls per thread).
   template <class Kernel>
   static void for_each(std::int64_t count, Kernel kernel, std::int64_t /*work_per_call*/) {
     for_each(count, kernel);
