@@ -48,7 +48,8 @@ done
 python3 tools/learning/draw.py
 python3 tools/learning/summary.py
 
-# 5. The runs behind the exercises' answers (EXERCISES=1 tools/learning/run_all.sh).
+# 5. The runs behind the exercises' answers and the aside "one number is a snapshot"
+#    (EXERCISES=1 tools/learning/run_all.sh).
 if [ "${EXERCISES:-0}" = 1 ]; then
   mkdir -p "$out/exercises"
   ex() { name=$1; shift; run "exercises/$name" "$@"; }
@@ -61,4 +62,5 @@ if [ "${EXERCISES:-0}" = 1 ]; then
     ex "ex4-lr-$lr-seed-1" --lr "$lr" --epochs 1 --eval-every 25 --eval-size 2000 --seed 1
   done
   ex ex5-train-size-5000 --lr 0.05 --momentum 0.9 --train-size 5000 --epochs 30 --eval-size 5000
+  ex aside-lr-0.01-step-775 --lr 0.01 --max-steps 775 --eval-every 775 --eval-size 10000
 fi
