@@ -13,14 +13,9 @@
 using namespace tapenet;
 using exercise::BatchNormSizes;
 using exercise_check::check_close;
-using exercise_check::Fixtures;
+using exercise_check::fixtures;
 
 namespace {
-
-const Fixtures& fixtures() {
-  static const Fixtures loaded("batchnorm_backward");
-  return loaded;
-}
 
 BatchNormSizes sizes_of(const std::vector<std::int64_t>& dims) {
   std::int64_t plane = 1;

@@ -13,14 +13,9 @@
 
 using exercise::ConvSizes;
 using exercise_check::check_close;
-using exercise_check::Fixtures;
+using exercise_check::fixtures;
 
 namespace {
-
-const Fixtures& fixtures() {
-  static const Fixtures loaded("im2col");
-  return loaded;
-}
 
 // The sizes of fixture case `name`; its `geometry` is N, C, H, W, OC, KH, KW, stride, padding.
 ConvSizes sizes_of(const std::string& name) {

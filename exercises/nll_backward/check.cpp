@@ -13,14 +13,9 @@
 
 using namespace tapenet;
 using exercise_check::check_close;
-using exercise_check::Fixtures;
+using exercise_check::fixtures;
 
 namespace {
-
-const Fixtures& fixtures() {
-  static const Fixtures loaded("nll_backward");
-  return loaded;
-}
 
 std::vector<double> gradient_of(const std::string& name) {
   const auto& logits = fixtures()[name + ".logits"];

@@ -11,17 +11,12 @@
 
 using namespace tapenet;
 using exercise_check::check_close;
-using exercise_check::Fixtures;
+using exercise_check::fixtures;
 
 namespace {
 
 using Tensor64 = Tensor<cpu, double>;
 using Var64 = Var<cpu, double>;
-
-const Fixtures& fixtures() {
-  static const Fixtures loaded("relu_backward");
-  return loaded;
-}
 
 Tensor64 tensor(const std::string& key) {
   const auto& fixture = fixtures()[key];

@@ -11,14 +11,9 @@
 
 using exercise::Value;
 using exercise_check::check_close;
-using exercise_check::Fixtures;
+using exercise_check::fixtures;
 
 namespace {
-
-const Fixtures& fixtures() {
-  static const Fixtures loaded("scalar_autograd");
-  return loaded;
-}
 
 // One fixture case: its inputs as Values, and the comparison of an expression's gradients.
 class Case {

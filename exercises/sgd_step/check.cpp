@@ -10,14 +10,9 @@
 
 using exercise::SgdOptions;
 using exercise_check::check_close;
-using exercise_check::Fixtures;
+using exercise_check::fixtures;
 
 namespace {
-
-const Fixtures& fixtures() {
-  static const Fixtures loaded("sgd_step");
-  return loaded;
-}
 
 // Runs the steps of fixture case `name` and compares the parameter after each one.
 void check_case(const std::string& name) {

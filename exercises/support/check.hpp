@@ -117,4 +117,10 @@ inline bool check_close(const std::string& what, const Fixture& expected,
   return check_close(what, expected.values, got, expected.dims, rtol, atol);
 }
 
+// This exercise's fixtures, exercises/fixtures/EXERCISE_NAME.txt, read once.
+inline const Fixtures& fixtures() {
+  static const Fixtures loaded(EXERCISE_NAME);
+  return loaded;
+}
+
 }  // namespace exercise_check
