@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import make_fixtures  # noqa: E402
 from make_fixtures import tensor_line  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -80,17 +81,8 @@ def scalar_autograd():
 
 
 def op_case(lines, case, fn, **inputs):
-    """Records inputs, `grad_out` (the weights R), `out`, and grad_<input> = d sum(out * R) / d input."""
-    leaves = {k: v.clone().requires_grad_(True) for k, v in inputs.items()}
-    out = fn(**leaves)
-    grad_out = torch.randn(out.shape)
-    (out * grad_out).sum().backward()
-    for k, v in leaves.items():
-        lines.append(tensor_line(f"{case}.{k}", v))
-    lines.append(tensor_line(f"{case}.grad_out", grad_out))
-    lines.append(tensor_line(f"{case}.out", out))
-    for k, v in leaves.items():
-        lines.append(tensor_line(f"{case}.grad_{k}", v.grad))
+    """make_fixtures' op_case in float64: inputs, grad_out, out and grad_<input> of sum(out * R)."""
+    make_fixtures.op_case(lines, case, fn, inputs, dtype=torch.float64)
 
 
 def relu_backward():

@@ -28,9 +28,9 @@ def tensor_line(name, t):
     return f"{name} {dtype} {t.dim()} {sizes} {values}".replace("  ", " ").rstrip()
 
 
-def op_case(lines, case, fn, inputs, extra=None):
-    """Runs fn on float32 copies of inputs; records out and the gradients of sum(out * R)."""
-    leaves = {k: v.clone().float().requires_grad_(True) for k, v in inputs.items()}
+def op_case(lines, case, fn, inputs, extra=None, dtype=torch.float32):
+    """Runs fn on copies of inputs in dtype; records out and the gradients of sum(out * R)."""
+    leaves = {k: v.clone().to(dtype).requires_grad_(True) for k, v in inputs.items()}
     out = fn(**leaves, **(extra or {}))
     grad_out = torch.randn(out.shape)
     (out * grad_out).sum().backward()
