@@ -6,7 +6,7 @@
 # One thread, low priority: 33 minutes on a 2-core machine that others were using too.
 set -eu
 cd "$(dirname "$0")/../.."
-curves=${1:-build/release/tools/bench/learning_curves}
+curves=${1:-build/release/tools/learning/learning_curves}
 out=tools/learning/runs
 mkdir -p "$out"
 run() {  # run NAME OPTIONS...
