@@ -19,7 +19,19 @@ else()
   set(how -DTAPENET_SOURCE_DIR=${SOURCE_DIR})
 endif()
 # The decoy cuda_runtime_api.h (cmake/no_cuda) stands in for a user's machine without CUDA.
-run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer/project -B ${work}/build -G Ninja ${how}
-    -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-I${SOURCE_DIR}/cmake/no_cuda)
-run(${CMAKE_COMMAND} --build ${work}/build)
-run(${work}/build/app)
+# A user's project gets -march=native by default (the fast path), and not with TAPENET_NATIVE=OFF.
+foreach(native ON OFF)
+  set(build ${work}/build-native-${native})
+  run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer/project -B ${build} -G Ninja ${how}
+      -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-I${SOURCE_DIR}/cmake/no_cuda
+      -DTAPENET_NATIVE=${native} -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)
+  file(READ ${build}/compile_commands.json commands)
+  string(FIND "${commands}" "-march=native" found)
+  if((native AND found EQUAL -1) OR (NOT native AND NOT found EQUAL -1))
+    message(FATAL_ERROR "consumer test (${MODE}): with TAPENET_NATIVE=${native}, -march=native "
+                        "should be ${native} in the app's compile command:\n${commands}")
+  endif()
+endforeach()
+# Only the default build is compiled and run: the flag makes no other difference to the program.
+run(${CMAKE_COMMAND} --build ${work}/build-native-ON)
+run(${work}/build-native-ON/app)

@@ -1,7 +1,7 @@
 // One workload of the ResNet18 benchmark (tools/bench/resnet18.py runs them all beside PyTorch on
 // the CPU, tools/bench/resnet18_gpu.py on a GPU):
-//   bench_resnet18 train|infer BATCH STEPS THREADS [cpu|cuda]
-// prints "images_per_second <x>" after two warm-up steps (and on the GPU "peak_device_bytes <n>",
+//   bench_resnet18 train|infer BATCH STEPS THREADS [cpu|cuda]      (THREADS 0: the default)
+// prints "forward_flops_per_image <f>" and "images_per_second <x>" after two warm-up steps (and on the GPU "peak_device_bytes <n>",
 // the most device memory held at once). The network is the tutorial's: resnet18 with a 10-class
 // fc, on 32x32 images; a training step is zero_grad, forward, loss, backward and an SGD-momentum
 // step. bench_resnet18_gpu is this file compiled by nvcc.
@@ -40,6 +40,9 @@ void run(const std::string& mode, std::int64_t batch, int steps) {
   auto finish = [] {
     if constexpr (requires { B::synchronize(); }) B::synchronize();
   };
+  std::int64_t flops = 0;
+  for (const auto& row : nn::summary_rows(net, {1, 3, 32, 32})) flops += row.flops;
+  std::cout << "forward_flops_per_image " << flops << "\n";
   if (mode == "infer") net.eval();
   for (int i = 0; i < 2; ++i) step();
   finish();
@@ -59,7 +62,7 @@ int main(int argc, char** argv) try {
   std::string mode = argv[1], device = argc == 6 ? argv[5] : "cpu";
   std::int64_t batch = std::stoll(argv[2]);
   int steps = std::stoi(argv[3]);
-  tapenet::set_num_threads(std::stoi(argv[4]));
+  if (int threads = std::stoi(argv[4]); threads > 0) tapenet::set_num_threads(threads);
   if (mode != "train" && mode != "infer") fail("unknown mode ", mode);
 #if defined(__CUDACC__)
   if (device == "cuda") {

@@ -6,7 +6,7 @@
 set -e
 build=${1:-build/dev}
 for figure in im2col stride_padding residual_block resnet18_stages batchnorm_axes augmented_batch \
-              gpu_grid activation_spread; do
+              gpu_grid activation_spread busy_schedule; do
   svg=docs/images/$(echo $figure | tr _ -).svg
   # 77: augmented_batch found no CIFAR-10 archive and said so; the old figure stays
   OMP_NUM_THREADS=1 "$build/tools/figures/figure_$figure" "$svg" || [ $? -eq 77 ]
