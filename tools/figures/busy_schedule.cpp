@@ -1,8 +1,10 @@
 // busy-schedule.svg: two threads run four parallel jobs on a 2-core machine where a third program
 // takes turns with them. Top: each job split in two fixed halves (OpenMP's static schedule), ending
-// at a barrier. Bottom: each job cut into 8 chunks that each thread takes when it is free; the
-// caller returns when every chunk is done. Both timelines are simulated here, step by step, with
-// the same turns of the third program. A schematic, not a measurement.
+// at a barrier. Bottom: tapenet's pool, each thread with its share of every job (one chunk); a
+// thread that has finished its own share takes a share nobody has started, and the caller returns
+// when every share is done. In both, only the caller (thread 0) can post the next job. Both
+// timelines are simulated here, step by step, with the same turns of the third program. A
+// schematic, not a measurement.
 //   figure_busy_schedule docs/images/busy-schedule.svg
 #include <string>
 #include <vector>
@@ -13,15 +15,16 @@ using namespace figures;
 
 namespace {
 
-constexpr int threads = 2, jobs = 4, chunks_per_job = 8;
-constexpr int half = chunks_per_job / threads;  // time steps of one static half (a chunk is 1)
+constexpr int threads = 2, jobs = 4;
+constexpr int share_steps = 4;  // time steps of one thread's share of a job
 
 // When the third program has a thread's core: [begin, end) in time steps, the same in both
-// timelines.
+// timelines. The first takes the worker in the middle of its share, the second the caller
+// between two jobs, the third the worker before a job starts.
 struct Turn {
   int thread, begin, end;
 };
-const std::vector<Turn> turns = {{1, 2, 8}, {0, 14, 19}, {1, 22, 26}};
+const std::vector<Turn> turns = {{1, 2, 7}, {0, 9, 12}, {1, 16, 25}};
 
 bool switched_out(int thread, int t) {
   for (const Turn& turn : turns)
@@ -32,57 +35,48 @@ bool switched_out(int thread, int t) {
 enum class Doing { work, wait, out };
 struct Step {
   Doing doing;
-  int job = -1, chunk = -1;
+  int job = -1, share = -1;
 };
 struct Timeline {
   std::vector<std::vector<Step>> steps;  // [thread][time step]
   std::vector<int> job_ends;             // the time step at which each job is over
 };
 
-// Static halves: thread k must run `half` steps of each job, and the job ends when both have.
-Timeline simulate_static() {
+// Runs the four jobs. At each step a thread with a core goes on with the share it has started;
+// else it starts its own share if nobody has, or (when `take_others`) another share nobody has
+// started; else it waits. A job is over when both shares are done, and the next one is posted at
+// the first step after that at which thread 0 has a core.
+Timeline simulate(bool take_others) {
   Timeline timeline{std::vector<std::vector<Step>>(threads), {}};
   auto& line = timeline.steps;
-  int start = 0;
-  for (int job = 0; job < jobs; ++job) {
-    int end = start;
-    std::vector<int> done(threads, 0);
-    for (int t = start; done[0] < half || done[1] < half; ++t) {
-      for (int k = 0; k < threads; ++k) {
-        if (int(line[k].size()) <= t) line[k].resize(std::size_t(t + 1), {Doing::wait});
-        if (switched_out(k, t))
-          line[k][std::size_t(t)] = {Doing::out};
-        else if (done[k] < half)
-          line[k][std::size_t(t)] = {Doing::work, job, k * half + done[k]++};
-      }
-      end = t + 1;
-    }
-    start = end;  // the barrier: the next job starts when the slower half is done
-    timeline.job_ends.push_back(end);
-  }
-  return timeline;
-}
-
-// Chunks: at each step a thread that has a core takes the next chunk nobody has taken. Thread 0
-// posted the job, and posts the next one only when every chunk is done and it has a core.
-Timeline simulate_chunks() {
-  Timeline timeline{std::vector<std::vector<Step>>(threads), {}};
-  auto& line = timeline.steps;
-  int job = 0, next_chunk = 0;
-  for (int t = 0; job < jobs; ++t) {
-    if (next_chunk == chunks_per_job && !switched_out(0, t)) {
-      ++job;  // thread 0 returns from the job and posts the next one
-      next_chunk = 0;
+  std::vector<int> done(threads, 0);      // per share: the steps of it done
+  std::vector<bool> started(threads);     // per share: somebody has started it
+  std::vector<int> running(threads, -1);  // per thread: the share it is on, or -1
+  int job = 0;
+  for (int t = 0;; ++t) {
+    bool over = done[0] == share_steps && done[1] == share_steps;
+    if (over && !switched_out(0, t)) {  // thread 0 returns from the job and posts the next one
       timeline.job_ends.push_back(t);
-      if (job == jobs) break;
+      if (++job == jobs) break;
+      done.assign(threads, 0), started.assign(threads, false), running.assign(threads, -1);
+      over = false;
     }
     for (int k = 0; k < threads; ++k) {
-      if (switched_out(k, t))
+      if (switched_out(k, t)) {
         line[k].push_back({Doing::out});
-      else if (next_chunk < chunks_per_job)
-        line[k].push_back({Doing::work, job, next_chunk++});
-      else
+        continue;
+      }
+      if (running[k] >= 0 && done[std::size_t(running[k])] == share_steps) running[k] = -1;
+      for (int i = 0; running[k] < 0 && !over && i < (take_others ? threads : 1); ++i) {
+        int share = (k + i) % threads;  // its own share first, then the others
+        if (!started[std::size_t(share)]) started[std::size_t(share)] = true, running[k] = share;
+      }
+      if (running[k] >= 0) {
+        ++done[std::size_t(running[k])];
+        line[k].push_back({Doing::work, job, running[k]});
+      } else {
         line[k].push_back({Doing::wait});
+      }
     }
   }
   return timeline;
@@ -95,7 +89,7 @@ const char* job_stroke[jobs] = {colour::blue, colour::orange, colour::green, col
 constexpr double left = 150, unit = 24, row = 30, row_gap = 10;
 
 // Draws one timeline with its top at y.
-void draw_timeline(Svg& svg, const Timeline& timeline, double y, bool chunks) {
+void draw_timeline(Svg& svg, const Timeline& timeline, double y, bool shares) {
   const auto& line = timeline.steps;
   const int length = timeline.job_ends.back();
   for (int k = 0; k < threads; ++k) {
@@ -114,7 +108,7 @@ void draw_timeline(Svg& svg, const Timeline& timeline, double y, bool chunks) {
             {.fill = colour::paper, .stroke = colour::orange, .stroke_width = 1, .dash = "3 2"});
       }
     }
-    // work: one box per chunk (bottom), or per uninterrupted run of a half (top)
+    // work: one box per uninterrupted run of a thread on one share of one job
     for (int t = 0; t < length;) {
       const Step& step = line[k][std::size_t(t)];
       if (step.doing != Doing::work) {
@@ -122,15 +116,16 @@ void draw_timeline(Svg& svg, const Timeline& timeline, double y, bool chunks) {
         continue;
       }
       int end = t + 1;
-      if (!chunks)
-        while (end < length && line[k][std::size_t(end)].doing == Doing::work &&
-               line[k][std::size_t(end)].job == step.job)
-          ++end;
+      while (end < length && line[k][std::size_t(end)].doing == Doing::work &&
+             line[k][std::size_t(end)].job == step.job &&
+             line[k][std::size_t(end)].share == step.share)
+        ++end;
       svg.rect(left + t * unit, ry, (end - t) * unit, row,
                {.fill = job_fill[step.job], .stroke = job_stroke[step.job], .stroke_width = 1});
-      svg.centred_text(left + t * unit, ry, (end - t) * unit, row,
-                       chunks ? std::to_string(step.chunk) : "job " + std::to_string(step.job + 1),
-                       {.size = chunks ? 10.0 : 11.0});
+      svg.centred_text(
+          left + t * unit, ry, (end - t) * unit, row,
+          shares ? "share " + std::to_string(step.share) : "job " + std::to_string(step.job + 1),
+          {.size = shares ? 10.0 : 11.0});
       t = end;
     }
   }
@@ -145,12 +140,12 @@ void draw_timeline(Svg& svg, const Timeline& timeline, double y, bool chunks) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Timeline halves = simulate_static(), pieces = simulate_chunks();
-  Svg svg(left + 34 * unit, 420, "Two schedules for parallel jobs on a busy machine");
+  const Timeline halves = simulate(false), shares = simulate(true);
+  Svg svg(left + 40 * unit, 420, "Two schedules for parallel jobs on a busy machine");
   svg.text(20, 26, "Two threads, four jobs, 2 cores shared with a third program",
            {.size = 15, .bold = true});
   svg.text(20, 44,
-           "A schematic, not a measurement: one chunk takes one step of time, and the third "
+           "A schematic, not a measurement: a share takes four steps of time, and the third "
            "program takes the same turns in both timelines.",
            {.size = 12, .colour = colour::muted});
 
@@ -158,14 +153,15 @@ int main(int argc, char** argv) {
   svg.text(20, top - 18, "Static halves and a barrier (OpenMP's static schedule)",
            {.size = 13, .bold = true});
   draw_timeline(svg, halves, top, false);
-  svg.text(20, bottom - 18, "8 chunks per job, each taken by whichever thread is free",
+  svg.text(20, bottom - 18,
+           "tapenet's pool: a thread that has finished its own share takes one nobody has started",
            {.size = 13, .bold = true});
-  draw_timeline(svg, pieces, bottom, true);
+  draw_timeline(svg, shares, bottom, true);
 
   // time axis
   const double axis = bottom + 2 * row + row_gap + 22;
-  svg.line(left, axis, left + 32 * unit, axis, {.stroke = colour::muted, .stroke_width = 1});
-  for (int t = 0; t <= 32; t += 4) {
+  svg.line(left, axis, left + 36 * unit, axis, {.stroke = colour::muted, .stroke_width = 1});
+  for (int t = 0; t <= 36; t += 4) {
     svg.line(left + t * unit, axis, left + t * unit, axis + 4, {.stroke = colour::muted});
     svg.text(left + t * unit, axis + 16, std::to_string(t),
              {.size = 10, .anchor = "middle", .colour = colour::muted});

@@ -32,8 +32,34 @@ class FreeCores {
   int now(int cores) {
     auto clock = std::chrono::steady_clock::now();
     if (clock - last_time_ >= period) update(clock, cores);
-    return std::max(1, std::min(cores, int(std::lround(double(cores) - others_))));
+    return free_of(cores, others_);
   }
+
+  // What other programs leave of `cores` when they keep `others` cores' worth busy: a core that
+  // is more than half free counts as free, and one thread always runs.
+  static int free_of(int cores, double others) {
+    return std::max(1, std::min(cores, int(std::lround(double(cores) - others))));
+  }
+
+#if defined(__linux__)
+  // The busy ticks of the cores in `allowed`, from /proc/stat's text: one line per core, "cpuN"
+  // then user nice system idle iowait irq softirq steal. Not counted: idle and iowait, and nice,
+  // the time of programs that asked for a lower priority (they give way when we compete).
+  static double busy_ticks(std::istream& stat, const cpu_set_t& allowed) {
+    std::string line;
+    double ticks = 0;
+    while (std::getline(stat, line)) {
+      if (line.rfind("cpu", 0) != 0 || line.size() < 4 || !std::isdigit(line[3])) continue;
+      int core = std::atoi(line.c_str() + 3);  // "cpu ..." (no number) is the cores' total
+      if (core >= CPU_SETSIZE || !CPU_ISSET(core, &allowed)) continue;
+      std::istringstream fields(line.substr(line.find(' ')));
+      double value[8] = {};
+      for (double& v : value) fields >> v;
+      ticks += value[0] + value[2] + value[5] + value[6] + value[7];
+    }
+    return ticks;
+  }
+#endif
 
  private:
   static constexpr auto period = std::chrono::milliseconds(250);
@@ -50,22 +76,9 @@ class FreeCores {
   static double busy_seconds() {
 #if defined(__linux__)
     cpu_set_t allowed;
-    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
     std::ifstream stat("/proc/stat");
-    std::string line;
-    double ticks = 0;
-    while (std::getline(stat, line)) {
-      // lines "cpu0 ...", "cpu1 ...": one per core ("cpu ..." is their total)
-      if (line.rfind("cpu", 0) != 0 || line.size() < 4 || !std::isdigit(line[3])) continue;
-      int core = std::atoi(line.c_str() + 3);
-      if (core >= CPU_SETSIZE || !CPU_ISSET(core, &allowed)) continue;
-      std::istringstream fields(line.substr(line.find(' ')));
-      // user nice system idle iowait irq softirq steal. Not counted: idle and iowait, and nice,
-      // the time of programs that asked for a lower priority (they give way when we compete)
-      double value[8] = {};
-      for (double& v : value) fields >> v;
-      ticks += value[0] + value[2] + value[5] + value[6] + value[7];
-    }
+    if (!stat || sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
+    double ticks = busy_ticks(stat, allowed);
     return ticks > 0 ? ticks / double(sysconf(_SC_CLK_TCK)) : -1;
 #else
     return -1;

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -81,13 +82,16 @@ class ThreadPool {
   int active_threads() { return pinned_ ? threads() : free_cores_.now(threads()); }
 
   // Calls body(chunk) once for every chunk in [0, chunks), on whichever threads are free, and
-  // returns when all are done. body must not throw. Called from inside a chunk, it runs the
-  // chunks itself, one after another: the other threads are busy with the outer job.
+  // returns when all are done. body must not throw. Called from inside a chunk, or by a second
+  // thread of the program while a job runs, it runs the chunks itself, one after another: the
+  // pool's threads are busy.
   template <class Body>
   void run(std::int64_t chunks, const Body& body) {
-    int active = chunks > 1 && !inside_a_chunk() ? active_threads() : 1;
+    bool mine = chunks > 1 && !inside_a_chunk() && !posting_.exchange(true);
+    int active = mine ? active_threads() : 1;
     if (active == 1) {
       for (std::int64_t chunk = 0; chunk < chunks; ++chunk) body(chunk);
+      if (mine) posting_.store(false);
       return;
     }
     Job job{&call<Body>, &body, chunks, active, 0};
@@ -101,9 +105,10 @@ class ThreadPool {
                                        std::memory_order_relaxed);
     }
     generation_.store(job.generation);
-    if (sleepers_.load() > 0) generation_.notify_all();
+    wake_sleepers();
     work_on(job, 0);
     wait_until_finished(chunks);
+    posting_.store(false);
   }
 
  private:
@@ -186,15 +191,30 @@ class ThreadPool {
   // sleeping thread costs more than most chunks take.
   void wait_for_a_new_job(std::uint32_t seen, std::chrono::microseconds spin) {
     auto start = std::chrono::steady_clock::now();
-    for (int spins = 0; generation_.load() == seen; ++spins) {
+    for (int spins = 0; generation_.load() == seen && !stopping_.load(); ++spins) {
       if (spins % 64 == 0 && std::chrono::steady_clock::now() - start >= spin) {
-        sleepers_.fetch_add(1);
-        generation_.wait(seen);
-        sleepers_.fetch_sub(1);
+        sleep_until_a_new_job(seen);
         return;
       }
       spin_pause();
     }
+  }
+
+  // sleepers_ is counted up before the worker looks at generation_, and the poster looks at
+  // sleepers_ after changing generation_: so either the poster sees a sleeper and wakes it, or the
+  // sleeper sees the new job. Taking sleep_mutex_ before notifying means that a worker between
+  // its look and its wait cannot miss the notification.
+  void sleep_until_a_new_job(std::uint32_t seen) {
+    std::unique_lock lock(sleep_mutex_);
+    sleepers_.fetch_add(1);
+    wake_up_.wait(lock, [&] { return generation_.load() != seen || stopping_.load(); });
+    sleepers_.fetch_sub(1);
+  }
+
+  void wake_sleepers() {
+    if (sleepers_.load() == 0) return;
+    { std::lock_guard lock(sleep_mutex_); }
+    wake_up_.notify_all();
   }
 
   void start(int threads) {
@@ -211,7 +231,7 @@ class ThreadPool {
       std::lock_guard lock(job_mutex_);
       generation_.store(++job_.generation);
     }
-    generation_.notify_all();
+    wake_sleepers();
     for (auto& worker : workers_) worker.join();
     workers_.clear();
   }
@@ -224,8 +244,11 @@ class ThreadPool {
   std::unique_ptr<OwnLine<std::uint64_t>[]> next_chunk_;  // per share: generation << 32 | chunk
   OwnLine<std::int64_t> finished_;                        // chunks of the newest job that are done
   alignas(64) std::atomic<std::uint32_t> generation_{0};  // changes when a job is posted (or stop)
-  std::atomic<int> sleepers_{0};                          // workers asleep in generation_.wait()
+  std::atomic<int> sleepers_{0};                          // workers asleep, waiting on wake_up_
+  std::mutex sleep_mutex_;
+  std::condition_variable wake_up_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> posting_{false};  // a thread is running a job on the pool
   bool pinned_ = false;
   FreeCores free_cores_;
 };
