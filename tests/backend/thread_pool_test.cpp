@@ -104,8 +104,7 @@ TEST_CASE("cpu::gemm cut into column, row or k blocks equals a plain product", "
             for (std::int64_t p = 0; p < s.k; ++p)
               expected += double(ta ? a[std::size_t(p * s.m + i)] : a[std::size_t(i * s.k + p)]) *
                           double(tb ? b[std::size_t(j * s.k + p)] : b[std::size_t(p * s.n + j)]);
-            CHECK_THAT(c[std::size_t(i * s.n + j)],
-                       Catch::WithinAbs(2.0 * expected + 0.5, 2e-3));
+            CHECK_THAT(c[std::size_t(i * s.n + j)], Catch::WithinAbs(2.0 * expected + 0.5, 2e-3));
           }
         }
       }

@@ -1,8 +1,9 @@
 // One convolution layer, timed alone: the per-layer table of tools/bench/resnet18.py.
 //   bench_conv_layer BATCH IN OUT KERNEL STRIDE PADDING SIZE STEPS THREADS   (THREADS 0: default)
 // prints "forward_seconds <x>" and "backward_seconds <y>", each per step, averaged over STEPS
-// steps after two warm-up steps. The input is [BATCH, IN, SIZE, SIZE] and requires grad, so backward
-// computes both the input's and the weight's gradient (of the output's sum), as in training.
+// steps after two warm-up steps. The input is [BATCH, IN, SIZE, SIZE] and requires grad, so
+// backward computes both the input's and the weight's gradient (of the output's sum), as in
+// training.
 #include <chrono>
 #include <iostream>
 #include <string>

@@ -1,10 +1,10 @@
 // One workload of the ResNet18 benchmark (tools/bench/resnet18.py runs them all beside PyTorch on
 // the CPU, tools/bench/resnet18_gpu.py on a GPU):
 //   bench_resnet18 train|infer BATCH STEPS THREADS [cpu|cuda]      (THREADS 0: the default)
-// prints "forward_flops_per_image <f>" and "images_per_second <x>" after two warm-up steps (and on the GPU "peak_device_bytes <n>",
-// the most device memory held at once). The network is the tutorial's: resnet18 with a 10-class
-// fc, on 32x32 images; a training step is zero_grad, forward, loss, backward and an SGD-momentum
-// step. bench_resnet18_gpu is this file compiled by nvcc.
+// prints "forward_flops_per_image <f>" and "images_per_second <x>" after two warm-up steps (and on
+// the GPU "peak_device_bytes <n>", the most device memory held at once). The network is the
+// tutorial's: resnet18 with a 10-class fc, on 32x32 images; a training step is zero_grad, forward,
+// loss, backward and an SGD-momentum step. bench_resnet18_gpu is this file compiled by nvcc.
 #include <chrono>
 #include <iostream>
 #include <string>

@@ -42,6 +42,10 @@ void parallel_for(std::int64_t count, std::int64_t work_per_item, const Body& bo
   });
 }
 
+// Eigen, compiled with OpenMP, would spread each product over its own threads; the pool does
+// that instead (see cpu::gemm), so each of Eigen's products runs on the thread that calls it.
+inline void keep_eigen_on_one_thread() { Eigen::setNbThreads(1); }
+
 // C = alpha op(A) op(B) + beta C by Eigen on one thread, for matrices whose rows are ld_a, ld_b and
 // ld_c elements apart (a block of a larger matrix).
 template <class T>
@@ -151,8 +155,8 @@ void gemm_split_k(bool transpose_a, bool transpose_b, std::int64_t m, std::int64
 template <class T>
 void cpu::gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k,
                T alpha, const T* a, const T* b, T beta, T* c) {
-  static const bool eigen_on_one_thread = (Eigen::setNbThreads(1), true);
-  (void)eigen_on_one_thread;
+  static const bool once = (detail::keep_eigen_on_one_thread(), true);
+  (void)once;
   if (k >= 8 * std::max(m, n) && detail::ThreadPool::instance().threads() > 1)
     return detail::gemm_split_k(transpose_a, transpose_b, m, n, k, alpha, a, b, beta, c);
   std::int64_t ld_a = transpose_a ? m : k, ld_b = transpose_b ? k : n;
@@ -184,6 +188,7 @@ void cpu::gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t 
 inline void set_num_threads(int threads) {
   if (threads < 1) fail("set_num_threads: got ", threads, ", expected at least 1");
   detail::ThreadPool::instance().pin(threads);
+  detail::keep_eigen_on_one_thread();
 }
 inline int get_num_threads() { return detail::ThreadPool::instance().threads(); }
 

@@ -30,9 +30,9 @@ struct HostMemory {
 struct cpu {
   static constexpr std::string_view name() { return "cpu"; }
 
-  // Below this many elements a kernel runs on one thread: waking the others costs more than it
-  // saves. Measured with tools/bench/parallel_grain.cpp on 2 cores: one thread wins below about
-  // 1000 elements of a cheap kernel, two are 1.6x faster at 4096.
+  // No thread gets less than this many elements' work: handing out smaller chunks costs more
+  // than it saves. Measured with tools/bench/parallel_grain.cpp on 2 cores: one thread wins below
+  // about 1000 elements of a cheap kernel, two are 1.6x faster at 4096 each.
   static constexpr std::int64_t parallel_grain = 4096;
 
   template <class T>
