@@ -190,7 +190,8 @@ class Bench:
         if args.torch_python:
             self.torches.append(("torch-pypi", args.torch_python, {}))
         self.versions = {}
-        self.onnx_dir = tempfile.mkdtemp(prefix="tapenet-onnx-")
+        self.onnx_folder = tempfile.TemporaryDirectory(prefix="tapenet-onnx-")  # removed at exit
+        self.onnx_dir = self.onnx_folder.name
 
     def onnx_model(self, batch):
         path = os.path.join(self.onnx_dir, f"resnet18-b{batch}.onnx")
