@@ -44,30 +44,19 @@ TEMPLATE_TEST_CASE("PyTorch parity: conv2d with stride, padding, dilation and bi
   for (const ConvCase& c : kernel_partly_outside) check_conv<B>(c);
 }
 
-TEMPLATE_TEST_CASE("PyTorch parity: conv2d with the kernel cropped to the image", "[fast][parity]",
-                   TAPENET_BACKENDS) {
-  using B = TestType;
-  for (ConvCase c : kernel_partly_outside) {
-    c.options.crop_flops_per_byte = 0;  // drop the taps that meet only padding, whatever it saves
-    check_conv<B>(c);
-  }
-}
-
-TEST_CASE("conv2d's plan crops a kernel when the work saved pays for the copies", "[fast]") {
+TEST_CASE("conv2d's plan drops the kernel taps that meet only padding", "[fast]") {
   // ResNet18's layer4 on 32x32 images: 3x3 kernels over 1x1 images, 8 of 9 taps meet only padding
-  auto plan = [](std::int64_t batch, ConvOptions options) {
-    return plan_conv2d<float>({batch, 512, 1, 1}, {512, 512, 3, 3}, options);
-  };
-  // 2 * OC * N * C * 8 flops saved against 3 passes over the weight: 9.5 per byte at batch 64
-  CHECK_FALSE(plan(64, {.padding = 1}).crop.drops_taps());
-  ConvPlan cropped = plan(128, {.padding = 1});  // 19 per byte
-  CHECK(cropped.crop.drops_taps());
-  CHECK((cropped.g.kernel_h == 1 && cropped.g.kernel_w == 1 && cropped.g.pad_h == 0));
-  CHECK(cropped.chunk == 128);  // the whole batch: its columns are smaller than the weight
-  CHECK(plan(1, {.padding = 1, .crop_flops_per_byte = 0}).crop.drops_taps());
-  CHECK_FALSE(
-      plan_conv2d<float>({4, 3, 8, 8}, {8, 3, 3, 3}, {.padding = 1, .crop_flops_per_byte = 0})
-          .crop.drops_taps());  // every tap meets the image
+  for (std::int64_t batch : {1, 128}) {
+    ConvPlan cropped = plan_conv2d<float>({batch, 512, 1, 1}, {512, 512, 3, 3}, {.padding = 1});
+    CHECK(cropped.crop.drops_taps());
+    CHECK((cropped.g.kernel_h == 1 && cropped.g.kernel_w == 1 && cropped.g.pad_h == 0));
+    CHECK(cropped.chunk == batch);  // the whole batch: its columns are smaller than the weight
+  }
+  // 2x2 images with stride 2: the outputs read rows and columns 1 and 2 of the padded image
+  ConvPlan corner = plan_conv2d<float>({4, 8, 2, 2}, {8, 8, 3, 3}, {.stride = 2, .padding = 1});
+  CHECK((corner.crop.top == 1 && corner.crop.bottom == 3 && corner.crop.left == 1));
+  CHECK_FALSE(plan_conv2d<float>({4, 3, 8, 8}, {8, 3, 3, 3}, {.padding = 1})
+                  .crop.drops_taps());  // every tap meets the image
 }
 
 TEMPLATE_TEST_CASE("PyTorch parity: linear", "[fast][parity]", TAPENET_BACKENDS) {
@@ -116,6 +105,15 @@ TEMPLATE_TEST_CASE("PyTorch parity: max_pool2d and adaptive_avg_pool2d", "[fast]
   testing::check_against_pytorch<B>(fixtures(), "avgpool_overlap", {"x"}, [](const Inputs<B>& x) {
     return adaptive_avg_pool2d(x[0], {3, 2});
   });
+}
+
+TEMPLATE_TEST_CASE("max_pool2d: a NaN wins every window it is in, the later of two as in PyTorch",
+                   "[fast][parity]", TAPENET_BACKENDS) {
+  using B = TestType;
+  Var<B> x(fixtures().tensor<B, float>("maxpool_nan.x"), true);
+  auto out = max_pool2d(x, 3, {.stride = 1, .padding = 1});
+  sum(out).backward();  // each window's gradient, 1, goes to the input that won it
+  require_close(x.grad(), fixtures().tensor<B, float>("maxpool_nan.grad_x"), 0, 0);
 }
 
 TEMPLATE_TEST_CASE("PyTorch parity: cross_entropy with label smoothing", "[fast][parity]",

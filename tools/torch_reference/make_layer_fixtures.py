@@ -91,6 +91,15 @@ def layer_fixtures():
             scheduler.step()
             lrs.append(scheduler.get_last_lr()[0])
         lines.append(tensor_line(f"{case}.lrs", torch.tensor(lrs, dtype=torch.float64)))
+
+    # A NaN wins every window it is in; of two NaNs, the later one. The gradient shows which won.
+    x = torch.ones(1, 1, 4, 4)
+    x[0, 0, 0, 3] = 5.0
+    x[0, 0, 2, 2] = x[0, 0, 3, 3] = float("nan")
+    x.requires_grad_(True)
+    F.max_pool2d(x, 3, 1, 1).sum().backward()
+    lines.append(tensor_line("maxpool_nan.x", x.detach()))
+    lines.append(tensor_line("maxpool_nan.grad_x", x.grad))
     return lines
 
 

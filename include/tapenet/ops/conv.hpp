@@ -18,9 +18,6 @@ struct Size2 {
 
 struct ConvOptions {
   Size2 stride = 1, padding = 0, dilation = 1;
-  // conv2d drops the kernel taps that meet only padding when the multiply-adds saved outnumber the
-  // bytes moved by this much (see kernel_crop); 0 drops them whenever there are any.
-  double crop_flops_per_byte = 10;
 };
 
 // The window sweep of a kernel over x, checked: every mistake is reported with the sizes involved.
@@ -79,36 +76,31 @@ inline std::pair<std::int64_t, std::int64_t> useful_taps(std::int64_t size, std:
 }
 
 // Which taps of each kernel_h x kernel_w kernel conv2d convolves with: rows [top, bottom) and
-// columns [left, right). All of them, unless dropping some pays (kernel_crop).
+// columns [left, right).
 struct KernelCrop {
   std::int64_t kernel_h, kernel_w, top, bottom, left, right;
 
   bool drops_taps() const { return bottom - top < kernel_h || right - left < kernel_w; }
   std::int64_t kept_taps() const { return (bottom - top) * (right - left); }
-  // Copies the kept taps of each [KH, KW] plane into a [KH', KW'] one; backwards, the other way.
   template <class T>
-  kernels::KernelCropKernel<T> copy(const T* in, T* out, bool backwards) const {
-    return {in, out, kernel_h, kernel_w, top, left, bottom - top, right - left, backwards};
+  kernels::KernelCropKernel<T> crop(const T* weight, T* kernel) const {
+    return {weight, kernel, kernel_h, kernel_w, top, left, bottom - top, right - left};
+  }
+  template <class T>
+  kernels::KernelUncropKernel<T> uncrop(const T* grad_kernel, T* grad_weight) const {
+    return {grad_kernel, grad_weight, kernel_h, kernel_w, top, left, bottom - top, right - left};
   }
 };
 
 // Kernel taps that only ever meet padding multiply zeros: drop them, and convolve with the
-// smaller kernel that is left. The result is the same; the work can be 9 times less. Cropping
-// costs three passes over the full weight (crop it; zero and fill its gradient), so it is only
-// done when the multiply-adds saved outnumber the bytes moved `flops_per_byte` to one (10 by
-// default, about the ratio of what a CPU core computes to what its memory delivers).
-template <class T>
-KernelCrop kernel_crop(const kernels::ConvGeometry& g, std::int64_t out_channels,
-                       double flops_per_byte) {
+// smaller kernel that is left. The result is the same; the work can be 9 times less. Copying the
+// kept taps out (and their gradient back) costs a pass over the full weight each way, but so
+// would the products with the full kernel, which read it twice and write its gradient.
+inline KernelCrop kernel_crop(const kernels::ConvGeometry& g) {
   auto [top, bottom] =
       useful_taps(g.height, g.kernel_h, g.stride_h, g.pad_h, g.dilation_h, g.out_h);
   auto [left, right] = useful_taps(g.width, g.kernel_w, g.stride_w, g.pad_w, g.dilation_w, g.out_w);
-  std::int64_t dropped_taps = g.kernel_h * g.kernel_w - (bottom - top) * (right - left);
-  double flops_saved = 2.0 * double(out_channels * g.column_count() * g.channels * dropped_taps);
-  double bytes_moved = 3.0 * double(out_channels * g.patch_size()) * sizeof(T);
-  if (dropped_taps > 0 && flops_saved >= flops_per_byte * bytes_moved)
-    return {g.kernel_h, g.kernel_w, top, bottom, left, right};
-  return {g.kernel_h, g.kernel_w, 0, g.kernel_h, 0, g.kernel_w};
+  return {g.kernel_h, g.kernel_w, top, bottom, left, right};
 }
 
 // Everything conv2d decides from the shapes alone, before it touches any data.
@@ -128,8 +120,8 @@ struct ConvPlan {
   }
 };
 
-// The plan for x [N, C, H, W] and weight [OC, C, KH, KW], both checked; the size of T weighs the
-// crop and sizes the chunks.
+// The plan for x [N, C, H, W] and weight [OC, C, KH, KW], both checked; the size of T sizes the
+// chunks.
 template <class T>
 ConvPlan plan_conv2d(const Shape& x, const Shape& w, const ConvOptions& options) {
   if (w.rank() != 4) fail("conv2d: expects weight of shape [OC, C, KH, KW], got ", w);
@@ -137,7 +129,7 @@ ConvPlan plan_conv2d(const Shape& x, const Shape& w, const ConvOptions& options)
       conv_geometry("conv2d", x, {w[2], w[3]}, options.stride, options.padding, options.dilation);
   if (x[1] != w[1])
     fail("conv2d: input has ", count(x[1], "channel"), " but the weight ", w, " expects ", w[1]);
-  KernelCrop crop = kernel_crop<T>(full, w[0], options.crop_flops_per_byte);
+  KernelCrop crop = kernel_crop(full);
   auto g = full.cropped(crop.top, crop.bottom, crop.left, crop.right);  // g = full if no crop
   return {g, crop, w[0], conv_chunk_images<T>(g, w[0])};
 }
@@ -154,8 +146,7 @@ struct CroppedKernel {
     if (!crop.drops_taps()) return grad_kernel;
     const Shape& s = grad_kernel.shape();
     auto grad_weight = Tensor<B, T>::zeros({s[0], s[1], crop.kernel_h, crop.kernel_w});
-    B::for_each(s[0] * s[1], crop.copy(grad_kernel.data(), grad_weight.data(), true),
-                crop.kept_taps());
+    B::for_each(s[0] * s[1], crop.uncrop(grad_kernel.data(), grad_weight.data()), crop.kept_taps());
     return grad_weight;
   }
 };
@@ -166,7 +157,7 @@ CroppedKernel<B, T> crop_kernel(const Tensor<B, T>& weight, const KernelCrop& cr
   if (!crop.drops_taps()) return {weight, crop};
   const Shape& w = weight.shape();
   auto kernel = Tensor<B, T>::empty({w[0], w[1], crop.bottom - crop.top, crop.right - crop.left});
-  B::for_each(w[0] * w[1], crop.copy(weight.data(), kernel.data(), false), crop.kept_taps());
+  B::for_each(w[0] * w[1], crop.crop(weight.data(), kernel.data()), crop.kept_taps());
   return {kernel, crop};
 }
 

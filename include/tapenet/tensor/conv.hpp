@@ -227,24 +227,33 @@ struct ChannelSumKernel {
   }
 };
 
-// Copies weight[:, :, top:bottom, left:right] ([OC*C, KH, KW] planes) into a smaller kernel, or,
-// backwards, scatters a small kernel's gradient into a zeroed full-size one. One call per plane.
+// Copies the taps weight[:, :, top:top+crop_h, left:left+crop_w] of each [KH, KW] plane into a
+// smaller [crop_h, crop_w] kernel. One call per plane.
 template <class T>
 struct KernelCropKernel {
-  const T* in;
-  T* out;
+  const T* weight;
+  T* kernel;
   std::int64_t kernel_h, kernel_w, top, left, crop_h, crop_w;
-  bool backwards;
   TAPENET_HD void operator()(std::int64_t plane) const {
+    const T* from = weight + plane * kernel_h * kernel_w + top * kernel_w + left;
+    T* to = kernel + plane * crop_h * crop_w;
     for (std::int64_t i = 0; i < crop_h; ++i)
-      for (std::int64_t j = 0; j < crop_w; ++j) {
-        std::int64_t full = (plane * kernel_h + top + i) * kernel_w + left + j;
-        std::int64_t small = (plane * crop_h + i) * crop_w + j;
-        if (backwards)
-          out[full] = in[small];
-        else
-          out[small] = in[full];
-      }
+      for (std::int64_t j = 0; j < crop_w; ++j) to[i * crop_w + j] = from[i * kernel_w + j];
+  }
+};
+
+// Backwards: the small kernel's gradient into the kept taps of the full-size one (whose other
+// taps the caller has zeroed). One call per plane.
+template <class T>
+struct KernelUncropKernel {
+  const T* grad_kernel;
+  T* grad_weight;
+  std::int64_t kernel_h, kernel_w, top, left, crop_h, crop_w;
+  TAPENET_HD void operator()(std::int64_t plane) const {
+    const T* from = grad_kernel + plane * crop_h * crop_w;
+    T* to = grad_weight + plane * kernel_h * kernel_w + top * kernel_w + left;
+    for (std::int64_t i = 0; i < crop_h; ++i)
+      for (std::int64_t j = 0; j < crop_w; ++j) to[i * kernel_w + j] = from[i * crop_w + j];
   }
 };
 

@@ -7,8 +7,8 @@
 namespace tapenet::kernels {
 
 // One call pools one (n, c) plane. Besides each maximum it keeps where in the input plane it was
-// (its index h * W + w), which is all that backward needs. The first maximum wins ties; a NaN wins
-// over any number, as in PyTorch. Padding never wins: it is not read at all.
+// (its index h * W + w), which is all that backward needs. As in PyTorch, the first maximum wins
+// ties and a NaN wins over anything, even an earlier NaN. Padding never wins: it is not read.
 template <class T>
 struct MaxPoolKernel {
   const T* in;
@@ -16,31 +16,63 @@ struct MaxPoolKernel {
   std::int32_t* argmax;
   ConvGeometry g;
   TAPENET_HD void operator()(std::int64_t plane) const {
-    std::int64_t out_h = g.out_height(), out_w = g.out_width();
     const T* image = in + plane * g.height * g.width;
-    std::int64_t o = plane * out_h * out_w;
-    for (std::int64_t oh = 0; oh < out_h; ++oh) {
-      for (std::int64_t ow = 0; ow < out_w; ++ow, ++o) {
-        std::int64_t best = -1;
-        T best_value = T(0);
-        for (std::int64_t kh = 0; kh < g.kernel_h; ++kh) {
-          std::int64_t h = oh * g.stride_h - g.pad_h + kh * g.dilation_h;
-          if (h < 0 || h >= g.height) continue;
-          for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
-            std::int64_t w = ow * g.stride_w - g.pad_w + kw * g.dilation_w;
-            if (w < 0 || w >= g.width) continue;
-            T value = image[h * g.width + w];
-            bool is_nan = value != value;
-            if (best < 0 || value > best_value || (is_nan && best_value == best_value)) {
-              best = h * g.width + w;
-              best_value = value;
-            }
-          }
+    // the outputs whose whole window is inside the image: rows [top, bottom), columns [left, right)
+    std::int64_t top = g.tap_rows(0).first(), bottom = g.tap_rows(g.kernel_h - 1).last();
+    std::int64_t left = g.tap_columns(0).first(), right = g.tap_columns(g.kernel_w - 1).last();
+    for (std::int64_t oh = 0; oh < g.out_h; ++oh) {
+      std::int64_t o = (plane * g.out_h + oh) * g.out_w;
+      bool row_inside = oh >= top && oh < bottom;
+      for (std::int64_t ow = 0; ow < g.out_w; ++ow)
+        if (!row_inside || ow < left || ow >= right) max_near_edge(image, oh, ow, o + ow);
+      if (row_inside && left < right) max_inside(image, oh, left, right, o);
+    }
+  }
+
+  // Whether value takes over from the best so far: a larger number, or a NaN.
+  TAPENET_HD static bool beats(T value, T best) { return (value > best) | (value != value); }
+
+  // Outputs [left, right) of row oh, whose windows are inside the image: no bounds checks. The
+  // taps are the outer loop and the outputs the inner one, so neighbouring windows' comparisons
+  // need not wait for each other (ResNet18's pool ran 1.5 times faster than a window at a time);
+  // each output still sees its taps in order.
+  TAPENET_HD void max_inside(const T* image, std::int64_t oh, std::int64_t left, std::int64_t right,
+                             std::int64_t o) const {
+    T* best_value = out + o;
+    std::int32_t* best = argmax + o;
+    std::int64_t corner = (oh * g.stride_h - g.pad_h) * g.width - g.pad_w;  // window at ow = 0
+    for (std::int64_t ow = left; ow < right; ++ow) {
+      best[ow] = static_cast<std::int32_t>(corner + ow * g.stride_w);
+      best_value[ow] = image[best[ow]];
+    }
+    for (std::int64_t kh = 0; kh < g.kernel_h; ++kh)
+      for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
+        std::int64_t tap = corner + kh * g.dilation_h * g.width + kw * g.dilation_w;
+        for (std::int64_t ow = left; ow < right; ++ow) {
+          std::int64_t at = tap + ow * g.stride_w;
+          T value = image[at];
+          bool wins = beats(value, best_value[ow]);
+          best[ow] = wins ? static_cast<std::int32_t>(at) : best[ow];
+          best_value[ow] = wins ? value : best_value[ow];
         }
-        out[o] = best_value;
-        argmax[o] = static_cast<std::int32_t>(best);
+      }
+  }
+
+  // A window that reaches into the padding: the taps outside the image are skipped.
+  TAPENET_HD void max_near_edge(const T* image, std::int64_t oh, std::int64_t ow,
+                                std::int64_t o) const {
+    std::int64_t best = -1;
+    for (std::int64_t kh = 0; kh < g.kernel_h; ++kh) {
+      std::int64_t h = oh * g.stride_h - g.pad_h + kh * g.dilation_h;
+      if (h < 0 || h >= g.height) continue;
+      for (std::int64_t kw = 0; kw < g.kernel_w; ++kw) {
+        std::int64_t w = ow * g.stride_w - g.pad_w + kw * g.dilation_w;
+        if (w < 0 || w >= g.width) continue;
+        if (best < 0 || beats(image[h * g.width + w], image[best])) best = h * g.width + w;
       }
     }
+    out[o] = best < 0 ? T(0) : image[best];
+    argmax[o] = static_cast<std::int32_t>(best);
   }
 };
 
