@@ -82,13 +82,17 @@ struct KernelCrop {
 
   bool drops_taps() const { return bottom - top < kernel_h || right - left < kernel_w; }
   std::int64_t kept_taps() const { return (bottom - top) * (right - left); }
+  // weight [.., KH, KW] -> kernel [.., KH', KW']: the kept taps
   template <class T>
-  kernels::KernelCropKernel<T> crop(const T* weight, T* kernel) const {
-    return {weight, kernel, kernel_h, kernel_w, top, left, bottom - top, right - left};
+  kernels::TapBlockCopyKernel<T> crop(const T* weight, T* kernel) const {
+    std::int64_t h = bottom - top, w = right - left, full = kernel_h * kernel_w;
+    return {weight + top * kernel_w + left, kernel, full, kernel_w, h * w, w, h, w};
   }
+  // d(kernel) [.., KH', KW'] -> the kept taps of d(weight) [.., KH, KW]
   template <class T>
-  kernels::KernelUncropKernel<T> uncrop(const T* grad_kernel, T* grad_weight) const {
-    return {grad_kernel, grad_weight, kernel_h, kernel_w, top, left, bottom - top, right - left};
+  kernels::TapBlockCopyKernel<T> uncrop(const T* grad_kernel, T* grad_weight) const {
+    std::int64_t h = bottom - top, w = right - left, full = kernel_h * kernel_w;
+    return {grad_kernel, grad_weight + top * kernel_w + left, h * w, w, full, kernel_w, h, w};
   }
 };
 

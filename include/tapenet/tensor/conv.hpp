@@ -227,33 +227,20 @@ struct ChannelSumKernel {
   }
 };
 
-// Copies the taps weight[:, :, top:top+crop_h, left:left+crop_w] of each [KH, KW] plane into a
-// smaller [crop_h, crop_w] kernel. One call per plane.
+// Copies a rows x columns block of kernel taps from each plane of one kernel to the same plane of
+// another; each has its own plane size and row length. Cropping copies the kept taps out of the
+// [KH, KW] planes of the weight into a smaller kernel; backwards, their gradient goes into the
+// full-size gradient. One call per plane.
 template <class T>
-struct KernelCropKernel {
-  const T* weight;
-  T* kernel;
-  std::int64_t kernel_h, kernel_w, top, left, crop_h, crop_w;
+struct TapBlockCopyKernel {
+  const T* from;
+  T* to;
+  std::int64_t from_plane, from_row, to_plane, to_row, rows, columns;
   TAPENET_HD void operator()(std::int64_t plane) const {
-    const T* from = weight + plane * kernel_h * kernel_w + top * kernel_w + left;
-    T* to = kernel + plane * crop_h * crop_w;
-    for (std::int64_t i = 0; i < crop_h; ++i)
-      for (std::int64_t j = 0; j < crop_w; ++j) to[i * crop_w + j] = from[i * kernel_w + j];
-  }
-};
-
-// Backwards: the small kernel's gradient into the kept taps of the full-size one (whose other
-// taps the caller has zeroed). One call per plane.
-template <class T>
-struct KernelUncropKernel {
-  const T* grad_kernel;
-  T* grad_weight;
-  std::int64_t kernel_h, kernel_w, top, left, crop_h, crop_w;
-  TAPENET_HD void operator()(std::int64_t plane) const {
-    const T* from = grad_kernel + plane * crop_h * crop_w;
-    T* to = grad_weight + plane * kernel_h * kernel_w + top * kernel_w + left;
-    for (std::int64_t i = 0; i < crop_h; ++i)
-      for (std::int64_t j = 0; j < crop_w; ++j) to[i * kernel_w + j] = from[i * crop_w + j];
+    const T* in = from + plane * from_plane;
+    T* out = to + plane * to_plane;
+    for (std::int64_t i = 0; i < rows; ++i)
+      for (std::int64_t j = 0; j < columns; ++j) out[i * to_row + j] = in[i * from_row + j];
   }
 };
 
