@@ -52,7 +52,8 @@ TEST_CASE("conv2d's plan drops the kernel taps that meet only padding", "[fast]"
     CHECK((cropped.g.kernel_h == 1 && cropped.g.kernel_w == 1 && cropped.g.pad_h == 0));
     CHECK(cropped.chunk == batch);  // the whole batch: its columns are smaller than the weight
   }
-  // 2x2 images with stride 2: the outputs read rows and columns 1 and 2 of the padded image
+  // 2x2 images, stride 2: the one output's window starts in the padding, so only the kernel's
+  // rows and columns 1 and 2 meet the image
   ConvPlan corner = plan_conv2d<float>({4, 8, 2, 2}, {8, 8, 3, 3}, {.stride = 2, .padding = 1});
   CHECK((corner.crop.top == 1 && corner.crop.bottom == 3 && corner.crop.left == 1));
   CHECK_FALSE(plan_conv2d<float>({4, 3, 8, 8}, {8, 3, 3, 3}, {.padding = 1})
